@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepPassport.Engine.Kernels;
+
+/// <summary>
+/// C = op(A) * op(B) (+ C), row-major float32, in the classic packed-panel form: B is packed into K x NR
+/// column panels, A into MR x K row panels, and a register-blocked micro-kernel computes one MR x NR tile of C
+/// per call. The micro-kernel is chosen once at start-up: AVX-512 (8 x 32), AVX2 + FMA (6 x 16) or scalar.
+/// <see cref="GemmReference"/> is the yardstick the tests hold every path to.
+/// </summary>
+public static unsafe class Gemm
+{
+    /// <summary>The micro-kernels this library can use.</summary>
+    public enum Isa { Scalar, Avx2Fma, Avx512 }
+
+    /// <summary>The best micro-kernel this CPU supports, chosen once.</summary>
+    public static readonly Isa Best =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? Isa.Avx512 :
+        Avx2.IsSupported && Fma.IsSupported ? Isa.Avx2Fma : Isa.Scalar;
+
+    private const int KC = 256;   // depth of one packed block: A and B panels stay in L2
+    private const int MC = 96;    // rows of A packed at once (a multiple of every MR)
+
+    /// <summary>C = op(A) op(B), or C += op(A) op(B) when <paramref name="accumulate"/>; op(A) is m x k, op(B) is k x n.</summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, bool parallel = false)
+        => Multiply(Best, transA, transB, m, n, k, a, b, c, accumulate, parallel);
+
+    public static void Multiply(Isa isa, bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, bool parallel = false)
+    {
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+            throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
+        if (!accumulate) c[..(m * n)].Clear();
+        if (m == 0 || n == 0 || k == 0) return;
+        var (mr, nr) = TileOf(isa);
+        int nPanels = (n + nr - 1) / nr;
+        float[] bPack = ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC));
+        try
+        {
+            fixed (float* pa = a, pb = b, pc = c, pbp = bPack)
+            {
+                for (int p0 = 0; p0 < k; p0 += KC)
+                {
+                    int kc = Math.Min(KC, k - p0);
+                    PackB(transB, pb, n, k, p0, kc, nr, pbp);
+                    int mBlocks = (m + MC - 1) / MC;
+                    var job = new Job(isa, transA, pa, pbp, pc, m, n, k, p0, kc, mr, nr);
+                    if (parallel && mBlocks > 1 && Parallelism.Degree > 1)
+                        Parallelism.For(0, mBlocks, job.RunBlock);
+                    else
+                        for (int ib = 0; ib < mBlocks; ib++) job.RunBlock(ib);
+                }
+            }
+        }
+        finally { ArrayPoolF.Return(bPack); }
+    }
+
+    private static (int mr, int nr) TileOf(Isa isa) => isa switch
+    {
+        Isa.Avx512 => (8, 32),
+        Isa.Avx2Fma => (6, 16),
+        _ => (4, 4),
+    };
+
+    /// <summary>One K-block of the product, split into M-blocks that may run on different threads.</summary>
+    private readonly struct Job(Isa isa, bool transA, float* a, float* bPack, float* c, int m, int n, int k, int p0, int kc, int mr, int nr)
+    {
+        private readonly nint _a = (nint)a, _bPack = (nint)bPack, _c = (nint)c;
+
+        public void RunBlock(int ib)
+        {
+            int i0 = ib * MC, mc = Math.Min(MC, m - i0);
+            int mPanels = (mc + mr - 1) / mr;
+            float[] aPack = ArrayPoolF.Rent(mPanels * mr * kc);
+            Span<float> edge = stackalloc float[8 * 32];
+            fixed (float* pap = aPack, pedge = edge)
+            {
+                PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
+                for (int j0 = 0; j0 < n; j0 += nr)
+                {
+                    int nrr = Math.Min(nr, n - j0);
+                    float* bp = (float*)_bPack + (long)(j0 / nr) * nr * kc;
+                    for (int ii = 0; ii < mc; ii += mr)
+                    {
+                        int mrr = Math.Min(mr, mc - ii);
+                        float* ap = pap + (long)(ii / mr) * mr * kc;
+                        float* cTile = (float*)_c + (long)(i0 + ii) * n + j0;
+                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, n);
+                        else
+                        {
+                            // Edge tile: compute a full tile into scratch, add the valid part.
+                            new Span<float>(pedge, mr * nr).Clear();
+                            Kernel(isa, kc, ap, bp, pedge, nr);
+                            for (int r = 0; r < mrr; r++)
+                                for (int q = 0; q < nrr; q++) cTile[(long)r * n + q] += pedge[r * nr + q];
+                        }
+                    }
+                }
+            }
+            ArrayPoolF.Return(aPack);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(Isa isa, int kc, float* ap, float* bp, float* c, int ldc)
+    {
+        switch (isa)
+        {
+            case Isa.Avx512: Kernel8x32(kc, ap, bp, c, ldc); break;
+            case Isa.Avx2Fma: Kernel6x16(kc, ap, bp, c, ldc); break;
+            default: Kernel4x4(kc, ap, bp, c, ldc); break;
+        }
+    }
+
+    /// <summary>B[p0:p0+kc, :] into panels of nr columns, each panel kc rows of nr values, zero padded.</summary>
+    private static void PackB(bool transB, float* b, int n, int k, int p0, int kc, int nr, float* dst)
+    {
+        for (int j0 = 0; j0 < n; j0 += nr)
+        {
+            int w = Math.Min(nr, n - j0);
+            for (int p = 0; p < kc; p++)
+            {
+                float* d = dst + p * nr;
+                if (!transB)
+                {
+                    float* src = b + (long)(p0 + p) * n + j0;
+                    for (int q = 0; q < w; q++) d[q] = src[q];
+                }
+                else
+                {
+                    float* src = b + (long)j0 * k + p0 + p;
+                    for (int q = 0; q < w; q++) d[q] = src[(long)q * k];
+                }
+                for (int q = w; q < nr; q++) d[q] = 0;
+            }
+            dst += (long)nr * kc;
+        }
+    }
+
+    /// <summary>A[i0:i0+mc, p0:p0+kc] into panels of mr rows, each kc columns of mr values, zero padded.</summary>
+    private static void PackA(bool transA, float* a, int m, int k, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        for (int ii = 0; ii < mc; ii += mr)
+        {
+            int h = Math.Min(mr, mc - ii);
+            for (int p = 0; p < kc; p++)
+            {
+                float* d = dst + p * mr;
+                if (!transA)
+                {
+                    float* src = a + (long)(i0 + ii) * k + p0 + p;
+                    for (int r = 0; r < h; r++) d[r] = src[(long)r * k];
+                }
+                else
+                {
+                    float* src = a + (long)(p0 + p) * m + i0 + ii;
+                    for (int r = 0; r < h; r++) d[r] = src[r];
+                }
+                for (int r = h; r < mr; r++) d[r] = 0;
+            }
+            dst += (long)mr * kc;
+        }
+    }
+
+    /// <summary>C[8 x 32] += Apanel * Bpanel with 16 zmm accumulators.</summary>
+    private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(bp); var b1 = Vector512.Load(bp + 16);
+            var a = Vector512.Create(ap[0]); c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(ap[1]); c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(ap[2]); c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(ap[3]); c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(ap[6]); c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(ap[7]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            ap += 8; bp += 32;
+        }
+        Add512(c, c00, c01); c += ldc; Add512(c, c10, c11); c += ldc; Add512(c, c20, c21); c += ldc; Add512(c, c30, c31); c += ldc;
+        Add512(c, c40, c41); c += ldc; Add512(c, c50, c51); c += ldc; Add512(c, c60, c61); c += ldc; Add512(c, c70, c71);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add512(float* c, Vector512<float> v0, Vector512<float> v1)
+    {
+        (Vector512.Load(c) + v0).Store(c);
+        (Vector512.Load(c + 16) + v1).Store(c + 16);
+    }
+
+    /// <summary>C[6 x 16] += Apanel * Bpanel with 12 ymm accumulators.</summary>
+    private static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(bp); var b1 = Vector256.Load(bp + 8);
+            var a = Vector256.Create(ap[0]); c00 = Fma.MultiplyAdd(a, b0, c00); c01 = Fma.MultiplyAdd(a, b1, c01);
+            a = Vector256.Create(ap[1]); c10 = Fma.MultiplyAdd(a, b0, c10); c11 = Fma.MultiplyAdd(a, b1, c11);
+            a = Vector256.Create(ap[2]); c20 = Fma.MultiplyAdd(a, b0, c20); c21 = Fma.MultiplyAdd(a, b1, c21);
+            a = Vector256.Create(ap[3]); c30 = Fma.MultiplyAdd(a, b0, c30); c31 = Fma.MultiplyAdd(a, b1, c31);
+            a = Vector256.Create(ap[4]); c40 = Fma.MultiplyAdd(a, b0, c40); c41 = Fma.MultiplyAdd(a, b1, c41);
+            a = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(a, b0, c50); c51 = Fma.MultiplyAdd(a, b1, c51);
+            ap += 6; bp += 16;
+        }
+        Add256(c, c00, c01); c += ldc; Add256(c, c10, c11); c += ldc; Add256(c, c20, c21); c += ldc;
+        Add256(c, c30, c31); c += ldc; Add256(c, c40, c41); c += ldc; Add256(c, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add256(float* c, Vector256<float> v0, Vector256<float> v1)
+    {
+        (Vector256.Load(c) + v0).Store(c);
+        (Vector256.Load(c + 8) + v1).Store(c + 8);
+    }
+
+    /// <summary>C[4 x 4] += Apanel * Bpanel, plain scalar code for CPUs without AVX2.</summary>
+    private static void Kernel4x4(int kc, float* ap, float* bp, float* c, int ldc)
+    {
+        Span<float> acc = stackalloc float[16];
+        for (int p = 0; p < kc; p++, ap += 4, bp += 4)
+            for (int r = 0; r < 4; r++)
+            {
+                float av = ap[r];
+                for (int q = 0; q < 4; q++) acc[r * 4 + q] += av * bp[q];
+            }
+        for (int r = 0; r < 4; r++)
+            for (int q = 0; q < 4; q++) c[(long)r * ldc + q] += acc[r * 4 + q];
+    }
+}
