@@ -1,0 +1,102 @@
+using System.Numerics.Tensors;
+using DeepPassport.Engine.Kernels;
+
+namespace DeepPassport.Engine.Tensors;
+
+public static partial class F
+{
+    private static (int n, int c, int h, int w, int oh, int ow) PoolShape(Tensor x, int kernel, int stride, int padding, string op)
+    {
+        if (x.Rank != 4) throw new ArgumentException($"{op}: input must be [N, C, H, W], got {x.ShapeString}.");
+        if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2)
+            throw new ArgumentException($"{op}: kernel {kernel}, stride {stride}, padding {padding} are not valid (padding at most half the kernel).");
+        int h = x.Shape[2], w = x.Shape[3];
+        int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
+        if (oh <= 0 || ow <= 0) throw new ArgumentException($"{op}: input {x.ShapeString} is smaller than the kernel {kernel}.");
+        return (x.Shape[0], x.Shape[1], h, w, oh, ow);
+    }
+
+    /// <summary>Max pooling over kernel x kernel windows (padding never wins); the gradient goes to each window's arg-max.</summary>
+    public static Tensor MaxPool2d(Tensor x, int kernel, int stride, int padding = 0)
+    {
+        var (n, c, h, w, oh, ow) = PoolShape(x, kernel, stride, padding, nameof(MaxPool2d));
+        var y = new Tensor(n, c, oh, ow);
+        var arg = new int[y.Size];
+        Parallelism.For(0, n * c, plane =>
+        {
+            var src = x.Data.AsSpan(plane * h * w, h * w);
+            int o = plane * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++, o++)
+                {
+                    float best = float.NegativeInfinity; int bi = -1;
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        int iy = oy * stride + ky - padding;
+                        if ((uint)iy >= (uint)h) continue;
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            int ix = ox * stride + kx - padding;
+                            if ((uint)ix >= (uint)w) continue;
+                            float v = src[iy * w + ix];
+                            if (v > best || bi < 0 || float.IsNaN(v)) { best = v; bi = iy * w + ix; }
+                        }
+                    }
+                    y.Data[o] = best;
+                    arg[o] = plane * h * w + bi;
+                }
+        });
+        return Tensor.Record(y, x, g =>
+        {
+            var d = new float[x.Size];
+            for (int i = 0; i < arg.Length; i++) d[arg[i]] += g.Data[i];
+            x.AccumulateGrad(d);
+        });
+    }
+
+    /// <summary>Average pooling; padded positions count as zeros in the divisor (PyTorch's count_include_pad=True).</summary>
+    public static Tensor AvgPool2d(Tensor x, int kernel, int stride, int padding = 0)
+    {
+        var (n, c, h, w, oh, ow) = PoolShape(x, kernel, stride, padding, nameof(AvgPool2d));
+        var y = new Tensor(n, c, oh, ow);
+        float inv = 1f / (kernel * kernel);
+        // Visits every (output, input) pair of a plane: forward gathers, backward scatters.
+        void Windows(int plane, Action<int, int> pair)
+        {
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        int iy = oy * stride + ky - padding;
+                        if ((uint)iy >= (uint)h) continue;
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            int ix = ox * stride + kx - padding;
+                            if ((uint)ix < (uint)w) pair(plane * oh * ow + oy * ow + ox, plane * h * w + iy * w + ix);
+                        }
+                    }
+        }
+        Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => y.Data[o] += x.Data[i] * inv));
+        return Tensor.Record(y, x, g =>
+        {
+            var d = new float[x.Size];
+            Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => d[i] += g.Data[o] * inv));
+            x.AccumulateGrad(d);
+        });
+    }
+
+    /// <summary>[N, C, H, W] to [N, C, 1, 1] by averaging each plane; the gradient spreads evenly.</summary>
+    public static Tensor AdaptiveAvgPool2d1x1(Tensor x)
+    {
+        if (x.Rank != 4) throw new ArgumentException($"AdaptiveAvgPool2d: input must be [N, C, H, W], got {x.ShapeString}.");
+        int planes = x.Shape[0] * x.Shape[1], hw = x.Shape[2] * x.Shape[3];
+        var y = new Tensor(x.Shape[0], x.Shape[1], 1, 1);
+        for (int p = 0; p < planes; p++) y.Data[p] = TensorPrimitives.Sum(x.Data.AsSpan(p * hw, hw)) / hw;
+        return Tensor.Record(y, x, g =>
+        {
+            var d = new float[x.Size];
+            for (int p = 0; p < planes; p++) d.AsSpan(p * hw, hw).Fill(g.Data[p] / hw);
+            x.AccumulateGrad(d);
+        });
+    }
+}
