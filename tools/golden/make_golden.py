@@ -177,7 +177,7 @@ def gen_elementwise():
             x = randn(*xs)
             y = nonzero(*ys) if opname == "div" else randn(*ys)
             op_fixture(name, fn, {"x": x, "y": y},
-                       meta={"op": opname, "x_shape": xs, "y_shape": ys},
+                       meta={"op": opname, "x_shape": ",".join(map(str, xs)), "y_shape": ",".join(map(str, ys))},
                        desc=f"out = x {dict(add='+', sub='-', mul='*', div='/')[opname]} y, x{xs} y{ys}"
                             + (" (broadcast; grad_y reduced to y's shape)" if suffix else ""))
 
@@ -606,6 +606,9 @@ def write_index():
              "stats and num_batches_tracked after the train forward), `out_eval` (eval mode, computed after the "
              "train forward with the updated running stats and the un-stepped weights), and for AlexNet "
              "`sgd.<parameter name>` (after one SGD step lr 0.01, momentum 0.9, weight decay 5e-4).",
+             "- ResNet-18 is committed at base width 16 (channels 16/32/64/128; metadata `width`), same topology, "
+             "module names and strides as the spec's width-64 model; a full-width ResNet-18 params+grads file is ~90 MB. "
+             "`make_golden.py --full` writes `resnet18_cifar_full_step.safetensors` (width 64, batch 2, git-ignored).",
              "", "## Files", ""]
     for name, desc, meta, tensors in INDEX:
         lines.append(f"### `{name}.safetensors`")
@@ -625,6 +628,13 @@ def write_index():
             lines.append("Tensors: " + ", ".join(
                 (f"`{g}*` ({n} entries)" if g.endswith(".") else f"`{g}` {tensors[g][0]}{tensors[g][1]}")
                 for g, n in groups.items()))
+            lines.append("")
+            lines.append("State-dict entries (each also appears as `grad.<name>`/`sgd.<name>` if it is a parameter, "
+                         "`after.<name>` if it is a buffer):")
+            lines.append("")
+            for k, (dt, s) in tensors.items():
+                if k.startswith("param."):
+                    lines.append(f"- `{k[len('param.'):]}` {dt}{s}")
         lines.append("")
     with open(os.path.join(OUT_DIR, "INDEX.md"), "w") as f:
         f.write("\n".join(lines))
