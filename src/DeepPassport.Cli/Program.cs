@@ -1,0 +1,4 @@
+using DeepPassport.Cli;
+using DeepPassport.Cli.Commands;
+
+return CommandRunner.Run(args);

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace DeepPassport.Training;
+
+/// <summary>metrics.jsonl: one JSON object per epoch, appended and flushed as each epoch ends.</summary>
+public sealed class MetricsLog(string path)
+{
+    public string Path { get; } = path;
+
+    public void Append(EpochMetrics m)
+    {
+        var line = JsonSerializer.Serialize(new
+        {
+            epoch = m.Epoch,
+            loss = Math.Round(m.Loss, 6),
+            train_accuracy = Math.Round(m.TrainAccuracy, 6),
+            test_accuracy = Math.Round(m.TestAccuracy, 6),
+            seconds = Math.Round(m.Seconds, 3),
+            lr = m.LearningRate,
+        });
+        File.AppendAllText(Path, line + "\n");
+    }
+}

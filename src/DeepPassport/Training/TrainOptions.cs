@@ -1,0 +1,25 @@
+namespace DeepPassport.Training;
+
+/// <summary>
+/// The papers' classification recipe (reference-spec §8.2): SGD lr 0.01, momentum 0.9, weight decay 5e-4,
+/// batch 64, learning rate x0.1 at each milestone epoch.
+/// </summary>
+public sealed record TrainOptions
+{
+    public int Epochs { get; init; } = 5;
+    public int BatchSize { get; init; } = 64;
+    public float LearningRate { get; init; } = 0.01f;
+    public float Momentum { get; init; } = 0.9f;
+    public float WeightDecay { get; init; } = 5e-4f;
+    public IReadOnlyList<int> Milestones { get; init; } = [];
+    public float Gamma { get; init; } = 0.1f;
+    public ulong Seed { get; init; }
+    /// <summary>Batch size for evaluation (the papers use twice the training batch).</summary>
+    public int EvalBatchSize { get; init; } = 128;
+}
+
+/// <summary>What one epoch achieved; one line of metrics.jsonl.</summary>
+public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, double TestAccuracy, double Seconds, double LearningRate);
+
+/// <summary>Progress inside an epoch, for a progress bar.</summary>
+public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy);
