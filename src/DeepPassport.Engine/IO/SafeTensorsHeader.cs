@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace DeepPassport.Engine.IO;
 
@@ -13,6 +14,9 @@ internal static class SafeTensorsHeader
     /// </summary>
     public static List<SafeTensorsEntry> Parse(ReadOnlySpan<byte> json, long dataLength, string file, Dictionary<string, string> metadata)
     {
+        // JsonDocument checks UTF-8 only when a string is materialised, which would fail later with the wrong exception.
+        if (!Utf8.IsValid(json))
+            throw new SafeTensorsFormatException(file, "header is not valid UTF-8");
         JsonDocument doc;
         try
         {
