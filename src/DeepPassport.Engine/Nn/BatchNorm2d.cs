@@ -1,0 +1,59 @@
+using DeepPassport.Engine.Tensors;
+
+namespace DeepPassport.Engine.Nn;
+
+/// <summary>
+/// Batch normalisation over (N, H, W) per channel (<c>nn.BatchNorm2d</c> with running statistics tracked):
+/// <c>weight</c> (γ = 1) and <c>bias</c> (β = 0) when affine, buffers <c>running_mean</c> (0), <c>running_var</c> (1)
+/// and <c>num_batches_tracked</c>. Training mode normalises by batch statistics and updates the running ones;
+/// evaluation mode uses the running ones.
+/// </summary>
+public sealed class BatchNorm2d : Module
+{
+    /// <summary>Creates the layer for <paramref name="numFeatures"/> channels.</summary>
+    public BatchNorm2d(int numFeatures, float eps = 1e-5f, float momentum = 0.1f, bool affine = true)
+    {
+        NumFeatures = Check.Positive(numFeatures);
+        Eps = Check.PositiveFloat(eps);
+        Momentum = momentum is >= 0f and <= 1f ? momentum : throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1].");
+        if (affine)
+        {
+            Weight = RegisterParameter("weight", new Parameter(Tensor.Ones(numFeatures)));
+            Bias = RegisterParameter("bias", new Parameter(numFeatures));
+        }
+        RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
+        RunningVar = RegisterBuffer("running_var", Tensor.Ones(numFeatures));
+        NumBatchesTracked = RegisterBuffer("num_batches_tracked", new Int64Buffer());
+    }
+
+    /// <summary>Channels.</summary>
+    public int NumFeatures { get; }
+
+    /// <summary>Added to the variance for numerical stability.</summary>
+    public float Eps { get; }
+
+    /// <summary>running = (1 - momentum) * running + momentum * batch statistic.</summary>
+    public float Momentum { get; }
+
+    /// <summary>γ [C], or null when not affine.</summary>
+    public Parameter? Weight { get; }
+
+    /// <summary>β [C], or null when not affine.</summary>
+    public Parameter? Bias { get; }
+
+    /// <summary>Running mean [C].</summary>
+    public Tensor RunningMean { get; }
+
+    /// <summary>Running (unbiased) variance [C].</summary>
+    public Tensor RunningVar { get; }
+
+    /// <summary>Training batches seen.</summary>
+    public Int64Buffer NumBatchesTracked { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        if (IsTraining) NumBatchesTracked.Value++;
+        return F.BatchNorm2d(input, Weight?.Value, Bias?.Value, RunningMean, RunningVar, IsTraining, Momentum, Eps);
+    }
+}

@@ -1,0 +1,50 @@
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Tensors;
+
+namespace DeepPassport.Models;
+
+/// <summary>
+/// The plain conv block of the reference code: y = ReLU?(Norm(W ⊛ x + bias?)). Children: <c>conv</c> (with a bias
+/// only when the norm is None) and <c>bn</c> for the norm (absent for None). The conv weight is Kaiming normal,
+/// fan_out, ReLU gain; norm parameters start at γ = 1, β = 0.
+/// </summary>
+public sealed class ConvBlock : Module
+{
+    /// <summary>Creates the block, drawing the conv weight from <paramref name="rng"/>.</summary>
+    public ConvBlock(int inChannels, int outChannels, int kernelSize, int stride, int padding, NormType norm, bool relu, Rng rng)
+    {
+        Norm = norm;
+        ApplyRelu = relu;
+        Conv = RegisterModule("conv", new Conv2d(inChannels, outChannels, kernelSize, rng, stride, padding, bias: norm == NormType.None));
+        Init.KaimingNormal(Conv.Weight, rng, FanMode.FanOut, Nonlinearity.Relu);
+        Module? bn = norm switch
+        {
+            NormType.Bn => new BatchNorm2d(outChannels),
+            NormType.Gn => new GroupNorm(Math.Max(1, outChannels / 16), outChannels),
+            NormType.In => new InstanceNorm2d(outChannels, affine: false),
+            NormType.None => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(norm)),
+        };
+        if (bn is not null) Bn = RegisterModule("bn", bn);
+    }
+
+    /// <summary>The convolution.</summary>
+    public Conv2d Conv { get; }
+
+    /// <summary>The normalisation layer, or null for <see cref="NormType.None"/>.</summary>
+    public Module? Bn { get; }
+
+    /// <summary>The kind of normalisation.</summary>
+    public NormType Norm { get; }
+
+    /// <summary>Whether a ReLU ends the block.</summary>
+    public bool ApplyRelu { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        var x = Conv.Forward(input);
+        if (Bn is not null) x = Bn.Forward(x);
+        return ApplyRelu ? x.Relu() : x;
+    }
+}
