@@ -2,12 +2,12 @@ using DeepPassport.Engine.Data;
 
 namespace DeepPassport.Cli.Commands;
 
-/// <summary>Finds the data folder from --data or DEEPPASSPORT_DATA, never from a built-in path.</summary>
+/// <summary>Finds the data folder from --data (read by the command) or DEEPPASSPORT_DATA, never from a built-in path.</summary>
 public static class DataLocator
 {
-    public static string Root(Options o)
+    public static string Root(string? dataOption)
     {
-        var dir = o.String("data") ?? Environment.GetEnvironmentVariable("DEEPPASSPORT_DATA");
+        var dir = dataOption ?? Environment.GetEnvironmentVariable("DEEPPASSPORT_DATA");
         if (string.IsNullOrWhiteSpace(dir))
             throw new UsageException("no data folder: give --data DIR or set DEEPPASSPORT_DATA (the folder holding cifar-10-batches-bin).");
         if (!Directory.Exists(dir)) throw new UsageException($"data folder '{dir}' does not exist.");
@@ -15,9 +15,9 @@ public static class DataLocator
     }
 
     /// <summary>The CIFAR-10 binary folder: DIR itself when it holds the batches, else DIR/cifar-10-batches-bin.</summary>
-    public static string Cifar10(Options o)
+    public static string Cifar10(string? dataOption)
     {
-        var root = Root(o);
+        var root = Root(dataOption);
         if (File.Exists(Path.Combine(root, "test_batch.bin"))) return root;
         var sub = Path.Combine(root, "cifar-10-batches-bin");
         if (Directory.Exists(sub)) return sub;

@@ -16,9 +16,10 @@ public static class DemoCommand
         int epochs = o.Int("epochs", 3, min: 1);
         ulong seed = (ulong)o.Int("seed", 0, min: 0);
         bool json = o.Flag("json");
-        bool cifar = o.String("data") is not null;
-        string? cifarDir = cifar ? DataLocator.Cifar10(o) : null;
+        var dataOption = o.String("data");
         o.EnsureAllUsed();
+        bool cifar = dataOption is not null;
+        string? cifarDir = cifar ? DataLocator.Cifar10(dataOption) : null;
 
         IImageDataset train, test;
         Augmentation trainAug, testAug;
@@ -27,14 +28,14 @@ public static class DemoCommand
         {
             train = CifarDataset.LoadCifar10(cifarDir, train: true, trainBatches: 1);
             test = CifarDataset.LoadCifar10(cifarDir, train: false);
-            (trainAug, testAug) = (Augmentations.CifarTrain, Augmentations.CifarTest);
+            (trainAug, testAug) = (Augmentation.CifarTrain, Augmentation.Eval(Normalization.Cifar));
             files = DataLocator.Cifar10Files(cifarDir, 1);
         }
         else
         {
             train = new SyntheticShapes(3000, seed: 1);
             test = new SyntheticShapes(1000, seed: 2);
-            (trainAug, testAug) = (Augmentations.SyntheticTrain, Augmentations.SyntheticTest);
+            (trainAug, testAug) = (Augmentation.CifarTrain, Augmentation.Eval(Normalization.Cifar));
         }
         var options = new TrainOptions { Epochs = epochs, Seed = seed };
         var description = new ModelDescription("alexnet", NormType.Bn, train.ClassCount);

@@ -12,7 +12,7 @@ public static class TrainCommand
 {
     public static int Run(Options o)
     {
-        var arch = o.Choice("arch", "alexnet", ModelFactory.Architectures);
+        var arch = o.Choice("arch", "alexnet", ModelFactory.Architectures.ToArray());
         var norm = NormTypes.Parse(o.Choice("norm", "bn", "bn", "gn", "in", "none"));
         int trainBatches = o.Int("train-batches", 5, min: 1, max: 5);
         var options = new TrainOptions
@@ -25,8 +25,9 @@ public static class TrainCommand
         };
         var outDir = o.Required("out");
         bool json = o.Flag("json");
-        var dataDir = DataLocator.Cifar10(o);
+        var dataOption = o.String("data");
         o.EnsureAllUsed();
+        var dataDir = DataLocator.Cifar10(dataOption);
 
         var train = CifarDataset.LoadCifar10(dataDir, train: true, trainBatches);
         var test = CifarDataset.LoadCifar10(dataDir, train: false);
@@ -34,8 +35,8 @@ public static class TrainCommand
         var model = ModelFactory.Create(arch, train.ClassCount, norm, options.Seed);
         var manifest = RunManifest.Create("train", Environment.GetCommandLineArgs().Skip(1).ToList(), options.Seed,
             DataLocator.Cifar10Files(dataDir, trainBatches), description.Settings(options));
-        if (!json) Console.WriteLine($"training {arch} (norm {NormTypes.Name(norm)}) on {train.Count} CIFAR-10 images, testing on {test.Count}; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}");
-        var history = TrainingRun.Execute(model, description, train, test, Augmentations.CifarTrain, Augmentations.CifarTest, options, outDir, manifest, json);
+        if (!json) Console.WriteLine($"training {arch} (norm {norm.ToOptionString()}) on {train.Count} CIFAR-10 images, testing on {test.Count}; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}");
+        var history = TrainingRun.Execute(model, description, train, test, Augmentation.CifarTrain, Augmentation.Eval(Normalization.Cifar), options, outDir, manifest, json);
         TrainingRun.PrintSummary(outDir, history, json);
         return 0;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DeepPassport.Engine.Data;
 using DeepPassport.Engine.IO;
 using DeepPassport.Engine.Nn;
+using DeepPassport.Models;
 using DeepPassport.Training;
 
 namespace DeepPassport.Cli.Commands;

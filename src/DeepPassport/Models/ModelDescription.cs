@@ -10,7 +10,7 @@ public sealed record ModelDescription(string Arch, NormType Norm, int NumClasses
     {
         ["format"] = "deeppassport-model",
         ["arch"] = Arch,
-        ["norm"] = NormTypes.Name(Norm),
+        ["norm"] = Norm.ToOptionString(),
         ["num_classes"] = NumClasses.ToString(CultureInfo.InvariantCulture),
     };
 

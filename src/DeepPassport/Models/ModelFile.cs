@@ -24,7 +24,7 @@ public static class ModelFile
             : InferClasses(state, path);
         var model = ModelFactory.Create(arch, classes, norm.Value, seed: 0);
         try { model.LoadStateDict(state, strict: true); }
-        catch (StateDictException e) { throw new InvalidDataException($"model file '{path}' does not fit {arch} (norm {NormTypes.Name(norm.Value)}): {e.Message}", e); }
+        catch (StateDictException e) { throw new InvalidDataException($"model file '{path}' does not fit {arch} (norm {norm.Value.ToOptionString()}): {e.Message}", e); }
         return (model, new ModelDescription(arch, norm.Value, classes));
     }
 

@@ -12,17 +12,19 @@ public sealed class ResNet18Cifar : Module
 {
     /// <summary>
     /// Builds the network with conv blocks from <paramref name="blocks"/>; the final linear layer's default
-    /// initialisation is drawn from <paramref name="rng"/>.
+    /// initialisation is drawn from <paramref name="rng"/>. <paramref name="width"/> is the stem's channel count
+    /// (64 in the papers; the stages use width x 1, 2, 4, 8); smaller widths make small test models.
     /// </summary>
-    public ResNet18Cifar(int numClasses, IConvBlockFactory blocks, Rng rng)
+    public ResNet18Cifar(int numClasses, IConvBlockFactory blocks, Rng rng, int width = 64)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numClasses);
         NumClasses = numClasses;
-        Stem = RegisterModule("convbnrelu_1", blocks.Create("convbnrelu_1", 3, 64, 3, 1, 1, relu: true));
-        int inChannels = 64;
-        (int Channels, int Stride)[] stages = [(64, 1), (128, 2), (256, 2), (512, 2)];
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        Stem = RegisterModule("convbnrelu_1", blocks.Create("convbnrelu_1", 3, width, 3, 1, 1, relu: true));
+        int inChannels = width;
+        (int Channels, int Stride)[] stages = [(width, 1), (2 * width, 2), (4 * width, 2), (8 * width, 2)];
         var layers = new Sequential[stages.Length];
         for (int i = 0; i < stages.Length; i++)
         {
@@ -34,7 +36,7 @@ public sealed class ResNet18Cifar : Module
             inChannels = channels;
         }
         Layers = layers;
-        Classifier = RegisterModule("linear", new Linear(512, numClasses, rng));
+        Classifier = RegisterModule("linear", new Linear(8 * width, numClasses, rng));
     }
 
     /// <summary>Builds the plain network (<see cref="ConvBlock"/>s of <paramref name="norm"/>) from one seed.</summary>

@@ -21,7 +21,7 @@ public sealed class ClassifierTrainer(Module model, TrainOptions options)
     {
         var optimizer = new Sgd(Model.Parameters(), Options.LearningRate, Options.Momentum, Options.WeightDecay);
         var schedule = new MultiStepLR(optimizer, Options.Milestones, Options.Gamma);
-        var loader = new DataLoader(train, Options.BatchSize, shuffle: true, dropLast: true, trainAugmentation, Options.Seed);
+        var loader = new DataLoader(train, new DataLoaderOptions(Options.BatchSize, Shuffle: true, DropLast: true, Seed: Options.Seed, Augmentation: trainAugmentation));
         var history = new List<EpochMetrics>();
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {

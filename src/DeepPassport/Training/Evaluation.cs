@@ -17,7 +17,7 @@ public static class Evaluation
         try
         {
             using var _ = NoGrad.Scope();
-            var loader = new DataLoader(data, batchSize, shuffle: false, dropLast: false, augmentation, seed: 0);
+            var loader = new DataLoader(data, new DataLoaderOptions(batchSize, Augmentation: augmentation));
             foreach (var b in loader.Epoch(0)) correct += CountCorrect(model.Forward(b.Images), b.Labels);
         }
         finally { model.Train(wasTraining); }

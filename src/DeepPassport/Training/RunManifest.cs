@@ -37,7 +37,7 @@ public sealed record RunManifest(
             ["gemm_kernel"] = Gemm.Best.ToString(),
             ["threads"] = Parallelism.Degree.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
-        dataFiles.ToDictionary(Path.GetFileName, Sha256OfFile)!,
+        dataFiles.ToDictionary(f => Path.GetFileName(f), Sha256OfFile),
         settings);
 
     public static string Sha256OfFile(string path)
