@@ -7,34 +7,44 @@ public static partial class F
 {
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch), NCHW: x [N, Cin, H, W], weight [Cout, Cin, kh, kw], bias [Cout]
-    /// or null. Per image: Y = W [Cout, Cin*kh*kw] x im2col(x) [Cin*kh*kw, Ho*Wo]; 1x1 stride-1 unpadded
-    /// convolutions skip im2col. Backward: dW += dY col^T, dcol = W^T dY scattered back by col2im, db = sum dY.
-    /// Images are processed in parallel; each worker keeps its own dW and reduces at the end.
+    /// or null. Images are processed in chunks: Y_chunk = W [Cout, Cin*kh*kw] x im2col(chunk) [Cin*kh*kw, chunk*Ho*Wo],
+    /// so one GEMM packs the weights once for several images. 1x1 stride-1 unpadded convolutions skip im2col.
+    /// Backward: dW += dY_chunk col^T, dcol = W^T dY_chunk scattered back by col2im, db = sum dY.
+    /// Chunks run in parallel; each worker keeps its own dW and they are summed at the end.
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
     {
         if (x.Rank != 4 || weight.Rank != 4 || x.Shape[1] != weight.Shape[1])
             throw new ArgumentException($"Conv2d: input {x.ShapeString} does not fit weight {weight.ShapeString} (need [N, Cin, H, W] and [Cout, Cin, kh, kw]).");
+        if (stride < 1 || padding < 0) throw new ArgumentException($"Conv2d: stride {stride} and padding {padding} must be positive and non-negative.");
         var g = new ConvGeometry(x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, padding);
         if (g.OutH <= 0 || g.OutW <= 0) throw new ArgumentException($"Conv2d: input {x.ShapeString} is smaller than kernel {weight.ShapeString} with padding {padding}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.OutC)) throw new ArgumentException($"Conv2d: bias {bias.ShapeString} does not fit {g.OutC} channels.");
         int n = x.Shape[0];
         var y = new Tensor(n, g.OutC, g.OutH, g.OutW);
-        int inSize = g.InC * g.InH * g.InW, outSize = g.OutC * g.OutPlane;
-        Parallelism.For(0, n, i =>
+        var plan = new ConvChunks(n, g);
+        Parallelism.For(0, plan.Count, c =>
         {
-            var xi = x.Data.AsSpan(i * inSize, inSize);
-            var yi = y.Data.AsSpan(i * outSize, outSize);
-            if (g.IsPointwise) Gemm.Multiply(false, false, g.OutC, g.OutPlane, g.InC, weight.Data, xi, yi, false);
+            var (first, count) = plan.Range(c);
+            if (g.IsPointwise)
+                for (int i = first; i < first + count; i++)
+                    Gemm.Multiply(false, false, g.OutC, g.OutPlane, g.InC, weight.Data, x.Data.AsSpan(i * g.InSize, g.InSize), y.Data.AsSpan(i * g.OutSize, g.OutSize), false);
             else
             {
-                float[] col = ArrayPoolF.Rent(g.ColRows * g.OutPlane);
-                Im2Col.Forward(xi, col, g);
-                Gemm.Multiply(false, false, g.OutC, g.OutPlane, g.ColRows, weight.Data, col, yi, false);
-                ArrayPoolF.Return(col);
+                int cols = count * g.OutPlane;
+                float[] col = ArrayPoolF.Rent(g.ColRows * cols), yc = ArrayPoolF.Rent(g.OutC * cols);
+                for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
+                Gemm.Multiply(false, false, g.OutC, cols, g.ColRows, weight.Data, col, yc, false);
+                ChunkLayout.Scatter(yc, y.Data.AsSpan(first * g.OutSize, count * g.OutSize), g.OutC, count, g.OutPlane);
+                ArrayPoolF.Return(col); ArrayPoolF.Return(yc);
             }
             if (bias is not null)
-                for (int c = 0; c < g.OutC; c++) TensorPrimitives.Add(yi.Slice(c * g.OutPlane, g.OutPlane), bias.Data[c], yi.Slice(c * g.OutPlane, g.OutPlane));
+                for (int i = first; i < first + count; i++)
+                    for (int o = 0; o < g.OutC; o++)
+                    {
+                        var plane = y.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane);
+                        TensorPrimitives.Add(plane, bias.Data[o], plane);
+                    }
         });
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Tensor.Record(y, inputs, dy => Conv2dBackward(x, weight, bias, dy, g));
@@ -42,41 +52,41 @@ public static partial class F
 
     private static void Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g)
     {
-        int n = x.Shape[0], inSize = g.InC * g.InH * g.InW, outSize = g.OutC * g.OutPlane;
+        int n = x.Shape[0];
         float[]? dx = x.RequiresGrad ? new float[x.Size] : null;
         bool needW = weight.RequiresGrad;
-        int chunks = Parallelism.ChunkCount(n);
-        var dwParts = needW ? new float[chunks][] : null;
-        Parallelism.ForChunks(n, (chunk, start, end) =>
+        var plan = new ConvChunks(n, g);
+        var dwParts = needW ? new float[plan.Count][] : null;
+        Parallelism.For(0, plan.Count, c =>
         {
+            var (first, count) = plan.Range(c);
             float[]? dw = needW ? new float[weight.Size] : null;
-            float[] col = ArrayPoolF.Rent(g.ColRows * g.OutPlane);
-            for (int i = start; i < end; i++)
+            if (g.IsPointwise)
+                for (int i = first; i < first + count; i++)
+                {
+                    var xi = x.Data.AsSpan(i * g.InSize, g.InSize);
+                    var dyi = dy.Data.AsSpan(i * g.OutSize, g.OutSize);
+                    if (dw is not null) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
+                    if (dx is not null) Gemm.Multiply(true, false, g.InC, g.OutPlane, g.OutC, weight.Data, dyi, dx.AsSpan(i * g.InSize, g.InSize), false);
+                }
+            else
             {
-                var xi = x.Data.AsSpan(i * inSize, inSize);
-                var dyi = dy.Data.AsSpan(i * outSize, outSize);
+                int cols = count * g.OutPlane;
+                float[] col = ArrayPoolF.Rent(g.ColRows * cols), dyc = ArrayPoolF.Rent(g.OutC * cols);
+                ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), dyc, g.OutC, count, g.OutPlane);
                 if (dw is not null)
                 {
-                    if (g.IsPointwise) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
-                    else
-                    {
-                        Im2Col.Forward(xi, col, g);
-                        Gemm.Multiply(false, true, g.OutC, g.ColRows, g.OutPlane, dyi, col, dw, true);
-                    }
+                    for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
+                    Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
                 }
                 if (dx is not null)
                 {
-                    var dxi = dx.AsSpan(i * inSize, inSize);
-                    if (g.IsPointwise) Gemm.Multiply(true, false, g.InC, g.OutPlane, g.OutC, weight.Data, dyi, dxi, false);
-                    else
-                    {
-                        Gemm.Multiply(true, false, g.ColRows, g.OutPlane, g.OutC, weight.Data, dyi, col, false);
-                        Im2Col.Backward(col, dxi, g);
-                    }
+                    Gemm.Multiply(true, false, g.ColRows, cols, g.OutC, weight.Data, dyc, col, false);
+                    for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
                 }
+                ArrayPoolF.Return(col); ArrayPoolF.Return(dyc);
             }
-            ArrayPoolF.Return(col);
-            if (dwParts is not null) dwParts[chunk] = dw!;
+            if (dwParts is not null) dwParts[c] = dw!;
         });
         if (dx is not null) x.AccumulateGrad(dx);
         if (dwParts is not null)
@@ -88,9 +98,52 @@ public static partial class F
         {
             var db = new float[g.OutC];
             for (int i = 0; i < n; i++)
-                for (int c = 0; c < g.OutC; c++) db[c] += TensorPrimitives.Sum(dy.Data.AsSpan(i * outSize + c * g.OutPlane, g.OutPlane));
+                for (int o = 0; o < g.OutC; o++) db[o] += TensorPrimitives.Sum(dy.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane));
             bias.AccumulateGrad(db);
         }
+    }
+}
+
+/// <summary>
+/// How a batch is split for convolution: chunks of images whose column matrix stays near L2 size, and at least
+/// as many chunks as worker threads.
+/// </summary>
+internal readonly struct ConvChunks
+{
+    private const long TargetColumnFloats = 1 << 19;   // 2 MB of im2col per chunk
+    private readonly int _n;
+    public int Count { get; }
+
+    public ConvChunks(int n, ConvGeometry g)
+    {
+        _n = n;
+        long perImage = (long)g.ColRows * g.OutPlane;
+        int bySize = (int)Math.Clamp((perImage * n + TargetColumnFloats - 1) / TargetColumnFloats, 1, Math.Max(1, n));
+        Count = Math.Clamp(Math.Max(bySize, Parallelism.ChunkCount(n)), 1, Math.Max(1, n));
+    }
+
+    public (int First, int Count) Range(int chunk)
+    {
+        int first = (int)((long)_n * chunk / Count), end = (int)((long)_n * (chunk + 1) / Count);
+        return (first, end - first);
+    }
+}
+
+/// <summary>Moves between NCHW images [count, C, P] and the chunk layout [C, count*P] that one GEMM produces.</summary>
+internal static class ChunkLayout
+{
+    public static void Scatter(ReadOnlySpan<float> chunk, Span<float> images, int channels, int count, int plane)
+    {
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < count; i++)
+                chunk.Slice((c * count + i) * plane, plane).CopyTo(images.Slice((i * channels + c) * plane, plane));
+    }
+
+    public static void Gather(ReadOnlySpan<float> images, Span<float> chunk, int channels, int count, int plane)
+    {
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < count; i++)
+                images.Slice((i * channels + c) * plane, plane).CopyTo(chunk.Slice((c * count + i) * plane, plane));
     }
 }
 
@@ -102,22 +155,25 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     public int OutPlane => OutH * OutW;
     public int ColRows => InC * KH * KW;
     public bool IsPointwise => KH == 1 && KW == 1 && Stride == 1 && Padding == 0;
+    public int InSize => InC * InH * InW;
+    public int OutSize => OutC * OutPlane;
 }
 
 /// <summary>
 /// im2col: row (c, ki, kj) of the column matrix holds x[c, oy*s + ki - p, ox*s + kj - p] for every output
-/// position (zero outside the image); col2im is its adjoint and adds the columns back into the image.
+/// position (zero outside the image); col2im is its adjoint and adds the columns back into the image. Rows are
+/// <c>rowStride</c> long and this image's positions start at <c>offset</c>, so several images share one matrix.
 /// </summary>
 internal static class Im2Col
 {
-    public static void Forward(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
         int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
         for (int c = 0; c < g.InC; c++)
             for (int ki = 0; ki < g.KH; ki++)
                 for (int kj = 0; kj < g.KW; kj++)
                 {
-                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * plane, plane);
+                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
                     for (int oy = 0; oy < oh; oy++)
                     {
                         int iy = oy * g.Stride + ki - g.Padding;
@@ -142,7 +198,7 @@ internal static class Im2Col
                 }
     }
 
-    public static void Backward(ReadOnlySpan<float> col, Span<float> dx, ConvGeometry g)
+    public static void Backward(ReadOnlySpan<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         dx.Clear();
         int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
@@ -150,7 +206,7 @@ internal static class Im2Col
             for (int ki = 0; ki < g.KH; ki++)
                 for (int kj = 0; kj < g.KW; kj++)
                 {
-                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * plane, plane);
+                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
                     for (int oy = 0; oy < oh; oy++)
                     {
                         int iy = oy * g.Stride + ki - g.Padding;
