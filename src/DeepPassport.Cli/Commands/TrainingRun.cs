@@ -24,8 +24,8 @@ public static class TrainingRun
         ProgressBar? bar = null;
         var progress = new SyncProgress<TrainProgress>(p =>
         {
-            if (p.Batch == 1) bar = new ProgressBar($"epoch {p.Epoch}/{p.Epochs}", p.Batches, "batches");
-            bar?.Report(p.Batch, $"loss {p.Loss:F3} acc {p.Accuracy:P1}");
+            if (p.Batch == 0) { bar = new ProgressBar($"epoch {p.Epoch}/{p.Epochs} {p.Phase}", p.Batches, "batches"); return; }
+            bar?.Report(p.Batch, p.Phase == "train" ? $"loss {p.Loss:F3} acc {p.Accuracy:P1}" : null);
         });
         var trainer = new ClassifierTrainer(model, options);
         var history = trainer.Run(train, test, trainAug, testAug, progress, m =>

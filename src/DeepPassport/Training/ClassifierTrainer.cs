@@ -29,6 +29,7 @@ public sealed class ClassifierTrainer(Module model, TrainOptions options)
             float lr = optimizer.LearningRate;
             Model.Train();
             double lossSum = 0; long correct = 0, seen = 0; int batch = 0, batches = loader.BatchCount;
+            progress?.Report(new TrainProgress("train", epoch, Options.Epochs, 0, batches, 0, 0));
             foreach (var b in loader.Epoch(epoch))
             {
                 cancel.ThrowIfCancellationRequested();
@@ -40,10 +41,12 @@ public sealed class ClassifierTrainer(Module model, TrainOptions options)
                 lossSum += loss.Item() * b.Labels.Length;
                 correct += Evaluation.CountCorrect(logits, b.Labels);
                 seen += b.Labels.Length;
-                progress?.Report(new TrainProgress(epoch, Options.Epochs, ++batch, batches, lossSum / seen, (double)correct / seen));
+                progress?.Report(new TrainProgress("train", epoch, Options.Epochs, ++batch, batches, lossSum / seen, (double)correct / seen));
             }
             schedule.Step();
-            double testAcc = Evaluation.Accuracy(Model, test, testAugmentation, Options.EvalBatchSize);
+            int epochNow = epoch;
+            double testAcc = Evaluation.Accuracy(Model, test, testAugmentation, Options.EvalBatchSize, (done, total) =>
+                progress?.Report(new TrainProgress("test", epochNow, Options.Epochs, done, total, 0, 0)));
             var m = new EpochMetrics(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAcc, clock.Elapsed.TotalSeconds, lr);
             history.Add(m);
             onEpoch?.Invoke(m);

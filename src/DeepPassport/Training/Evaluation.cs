@@ -7,8 +7,11 @@ namespace DeepPassport.Training;
 /// <summary>Top-1 accuracy of a classifier, computed from its predictions.</summary>
 public static class Evaluation
 {
-    /// <summary>Fraction of the data set the model classifies correctly, in evaluation mode and without a graph.</summary>
-    public static double Accuracy(Module model, IImageDataset data, Augmentation augmentation, int batchSize = 128)
+    /// <summary>
+    /// Fraction of the data set the model classifies correctly, in evaluation mode and without a graph.
+    /// <paramref name="onBatch"/> hears (batches done, batches in all), starting with 0.
+    /// </summary>
+    public static double Accuracy(Module model, IImageDataset data, Augmentation augmentation, int batchSize = 128, Action<int, int>? onBatch = null)
     {
         if (data.Count == 0) throw new ArgumentException("Cannot measure accuracy on an empty data set.");
         bool wasTraining = model.IsTraining;
@@ -18,7 +21,13 @@ public static class Evaluation
         {
             using var _ = NoGrad.Scope();
             var loader = new DataLoader(data, new DataLoaderOptions(batchSize, Augmentation: augmentation));
-            foreach (var b in loader.Epoch(0)) correct += CountCorrect(model.Forward(b.Images), b.Labels);
+            int done = 0;
+            onBatch?.Invoke(0, loader.BatchCount);
+            foreach (var b in loader.Epoch(0))
+            {
+                correct += CountCorrect(model.Forward(b.Images), b.Labels);
+                onBatch?.Invoke(++done, loader.BatchCount);
+            }
         }
         finally { model.Train(wasTraining); }
         return (double)correct / data.Count;

@@ -21,5 +21,5 @@ public sealed record TrainOptions
 /// <summary>What one epoch achieved; one line of metrics.jsonl.</summary>
 public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, double TestAccuracy, double Seconds, double LearningRate);
 
-/// <summary>Progress inside an epoch, for a progress bar.</summary>
-public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy);
+/// <summary>Progress inside an epoch, for a progress bar: the training pass ("train") or the evaluation ("test"). Batch 0 announces a phase.</summary>
+public sealed record TrainProgress(string Phase, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy);
