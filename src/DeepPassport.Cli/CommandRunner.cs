@@ -11,6 +11,7 @@ public static class CommandRunner
         ["demo"] = ("train and evaluate a model on built-in synthetic data (no download)", DemoCommand.Run, ["json"]),
         ["train"] = ("train a model on CIFAR-10 (--arch, --norm, --data, --epochs, --out ...)", TrainCommand.Run, ["json"]),
         ["eval"] = ("test accuracy of a saved model (--model, --data)", EvalCommand.Run, ["json"]),
+        ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, []),
     };
 
     public static int Run(string[] args)
