@@ -1,0 +1,68 @@
+using DeepPassport.Passports;
+
+namespace DeepPassport.Tests.Passports;
+
+public class PassportConfigTests
+{
+    [Fact]
+    public void ReadmeExampleParses()
+    {
+        var c = PassportConfig.Parse("""{"0": false, "2": false, "4": true, "5": true, "6": "this is my signature"}""", "alexnet", "example");
+        Assert.Equal(["features.4", "features.5", "features.6"], c.Layers.Select(l => l.Path));
+        Assert.Equal([384, 256, 256], c.Layers.Select(l => l.Channels));
+        Assert.Equal(192, c.Layers[0].InChannels);
+        Assert.Equal(new SignatureSpec.Text("this is my signature"), c.Layers[2].Signature);
+    }
+
+    [Theory]
+    [InlineData("alexnet-last3", "alexnet", 3, 896)]
+    [InlineData("alexnet-all", "alexnet", 5, 1152)]
+    [InlineData("resnet18-layer4", "resnet18", 5, 2560)]
+    [InlineData("resnet18-all", "resnet18", 20, 4800)]
+    public void PresetsHaveThePapersLayerAndBitCounts(string preset, string arch, int layers, int bits)
+    {
+        var c = PassportConfig.Load(preset, arch);
+        Assert.Equal(layers, c.Layers.Count);
+        Assert.Equal(bits, c.Layers.Sum(l => l.Channels));
+    }
+
+    [Fact]
+    public void NestedResNetConfigNamesBlocksByPath()
+    {
+        var c = PassportConfig.Parse("""{"layer2": {"0": {"shortcut": true}}, "layer4": {"1": {"convbn_2": "owner"}}}""", "resnet18", "t");
+        Assert.Equal(["layer2.0.shortcut", "layer4.1.convbn_2"], c.Layers.Select(l => l.Path));
+        Assert.Equal(64, c.Layers[0].InChannels);
+    }
+
+    [Fact]
+    public void ToJsonRoundTrips()
+    {
+        foreach (var (preset, arch) in new[] { ("alexnet-last3", "alexnet"), ("resnet18-layer4", "resnet18") })
+        {
+            var c = PassportConfig.Load(preset, arch);
+            var again = PassportConfig.Parse(c.ToJson(), arch, "round trip");
+            Assert.Equal(c.Layers, again.Layers);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"3": true}""", "unknown layer '3'")]
+    [InlineData("""{"0": "a signature that is far too long"}""", "needs 256 bits but the layer has 64 channels")]
+    [InlineData("""{"4": 7}""", "layer '4' must be")]
+    [InlineData("""{"4": tru""", "not valid JSON")]
+    [InlineData("""[true]""", "JSON object")]
+    public void BadConfigsSayWhatIsWrong(string json, string expected)
+    {
+        var e = Assert.Throws<FormatException>(() => PassportConfig.Parse(json, "alexnet", "my-config.json"));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("my-config.json", e.Message);
+    }
+
+    [Fact]
+    public void PresetForAnotherArchitectureOrMissingFileIsRefused()
+    {
+        Assert.Throws<FormatException>(() => PassportConfig.Load("alexnet-all", "resnet18"));
+        var e = Assert.Throws<FileNotFoundException>(() => PassportConfig.Load("no-such.json", "alexnet"));
+        Assert.Contains("alexnet-last3", e.Message);
+    }
+}
