@@ -72,23 +72,34 @@ internal static class PngDecoder
         if (body.Length != expected) throw new ImageFormatException(name, $"tRNS chunk has {body.Length} bytes, expected {expected}");
     }
 
-    /// <summary>Inflates exactly <paramref name="size"/> bytes from the concatenated IDAT data; never more.</summary>
+    /// <summary>
+    /// Inflates exactly <paramref name="size"/> bytes from the concatenated IDAT data, never more. The buffer
+    /// grows by doubling as data arrives, so a small file whose header claims a huge image fails on its short
+    /// data before gigabytes are allocated.
+    /// </summary>
     private static byte[] Inflate(byte[] data, List<PngChunk> idat, long size, string name)
     {
         var compressed = new MemoryStream(idat.Sum(c => c.Length));
         foreach (PngChunk c in idat) compressed.Write(data, c.Offset, c.Length);
         compressed.Position = 0;
-        var raw = new byte[size];
+        var raw = new byte[Math.Min(size, 1 << 16)];
+        int got = 0;
         try
         {
             using var z = new ZLibStream(compressed, CompressionMode.Decompress);
-            int got = z.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
-            if (got < raw.Length) throw new ImageFormatException(name, $"image data ends after {got} of {raw.Length} bytes");
+            while (got < size)
+            {
+                if (got == raw.Length) Array.Resize(ref raw, (int)Math.Min(size, 2L * raw.Length));
+                int n = z.Read(raw, got, raw.Length - got);
+                if (n == 0) break;
+                got += n;
+            }
         }
         catch (InvalidDataException e)
         {
             throw new ImageFormatException(name, "image data is not a valid zlib stream", e);
         }
+        if (got < size) throw new ImageFormatException(name, $"image data ends after {got} of {size} bytes");
         return raw;
     }
 

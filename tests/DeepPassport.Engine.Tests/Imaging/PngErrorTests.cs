@@ -32,6 +32,16 @@ public class PngErrorTests
         Assert.Contains("larger than the limit", Fails(png).Problem);
     }
 
+    [Fact]
+    public void HugeButAllowedHeader_WithLittleData_FailsWithoutAllocatingTheImage()
+    {
+        // 16000 x 16000 RGBA16 is under Image.MaxPixels but needs ~2 GB of raw data; the file carries a few bytes.
+        byte[] png = TestPngWriter.Assemble(16000, 16000, 6, 16, false, TestPngWriter.Compress(new byte[1000]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Contains("ends after", Fails(png).Problem);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 50_000_000);
+    }
+
     [Theory]
     [InlineData(2, 4)]   // RGB needs depth 8 or 16
     [InlineData(3, 16)]  // palette at most 8
