@@ -59,12 +59,17 @@ internal static class JpegIdct
         float[] basis = Basis;
         // Rows: tmp(v, x) = sum_u Basis(x, u) S(v, u).
         for (int v = 0; v < 8; v++)
+        {
+            // High vertical frequencies are usually all zero after quantization: their row contributes nothing.
+            var row = coef.Slice(v * 8, 8);
+            if (row.IndexOfAnyExcept(0f) < 0) { tmp.Slice(v * 8, 8).Clear(); continue; }
             for (int x = 0; x < 8; x++)
             {
                 float sum = 0;
                 for (int u = 0; u < 8; u++) sum += basis[x * 8 + u] * coef[v * 8 + u];
                 tmp[v * 8 + x] = sum;
             }
+        }
         // Columns: s(y, x) = sum_v Basis(y, v) tmp(v, x).
         for (int y = 0; y < 8; y++)
             for (int x = 0; x < 8; x++)
