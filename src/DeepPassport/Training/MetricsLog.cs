@@ -16,7 +16,7 @@ public sealed class MetricsLog(string path)
             train_accuracy = Math.Round(m.TrainAccuracy, 6),
             test_accuracy = Math.Round(m.TestAccuracy, 6),
             seconds = Math.Round(m.Seconds, 3),
-            lr = m.LearningRate,
+            lr = Math.Round(m.LearningRate, 8),
         });
         File.AppendAllText(Path, line + "\n");
     }
