@@ -86,7 +86,6 @@ public class AlexNetCifarTests
     }
 
     [Fact]
-    [Trait("Requires", "F-stubs")]
     public void ForwardGivesLogitsPerClass()
     {
         var net = new AlexNetCifar(10);

@@ -86,7 +86,6 @@ public class ResNet18CifarTests
     }
 
     [Fact]
-    [Trait("Requires", "F-stubs")]
     public void ForwardGivesLogitsPerClass()
     {
         var net = new ResNet18Cifar(10, NormType.Bn, seed: 1);

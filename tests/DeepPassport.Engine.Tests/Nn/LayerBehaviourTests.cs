@@ -3,12 +3,8 @@ using DeepPassport.Engine.Tensors;
 
 namespace DeepPassport.Engine.Tests.Nn;
 
-/// <summary>
-/// Layer behaviour that needs the pooling, normalisation and dropout operators (F.MaxPool2d, F.BatchNorm2d, ...),
-/// which are stubs until they land; these fail with NotImplementedException meanwhile.
-/// </summary>
-[Trait("Requires", "F-stubs")]
-public class StubDependentLayerTests
+/// <summary>Layer behaviour of the pooling, normalisation and dropout layers.</summary>
+public class LayerBehaviourTests
 {
     [Fact]
     public void BatchNormCountsTrainingBatchesOnlyAndUpdatesRunningStats()
