@@ -17,14 +17,7 @@ public sealed class ConvBlock : Module
         ApplyRelu = relu;
         Conv = RegisterModule("conv", new Conv2d(inChannels, outChannels, kernelSize, rng, stride, padding, bias: norm == NormType.None));
         Init.KaimingNormal(Conv.Weight, rng, FanMode.FanOut, Nonlinearity.Relu);
-        Module? bn = norm switch
-        {
-            NormType.Bn => new BatchNorm2d(outChannels),
-            NormType.Gn => new GroupNorm(Math.Max(1, outChannels / 16), outChannels),
-            NormType.In => new InstanceNorm2d(outChannels, affine: false),
-            NormType.None => null,
-            _ => throw new ArgumentOutOfRangeException(nameof(norm)),
-        };
+        Module? bn = NormLayers.Create(norm, outChannels, affine: true);
         if (bn is not null) Bn = RegisterModule("bn", bn);
     }
 
