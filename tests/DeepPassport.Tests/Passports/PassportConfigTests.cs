@@ -66,3 +66,26 @@ public class PassportConfigTests
         Assert.Contains("alexnet-last3", e.Message);
     }
 }
+
+public class ConvBlockLayoutTests
+{
+    [Fact]
+    public void AlexNetBlocksAndTheirInputSizes()
+    {
+        var l = ConvBlockLayout.Of("alexnet");
+        Assert.Equal(
+            [("features.0", 3, 64, 32), ("features.2", 64, 192, 16), ("features.4", 192, 384, 8), ("features.5", 384, 256, 8), ("features.6", 256, 256, 8)],
+            l.Select(b => (b.Path, b.InChannels, b.OutChannels, b.InHeight)));
+    }
+
+    [Fact]
+    public void ResNetBlocksFollowTheConfigOrderWithStridedInputs()
+    {
+        var l = ConvBlockLayout.Of("resnet18").ToDictionary(b => b.Path);
+        Assert.Equal(20, l.Count);
+        Assert.Equal((64, 32), (l["layer2.0.convbnrelu_1"].InChannels, l["layer2.0.convbnrelu_1"].InHeight));
+        Assert.Equal((128, 16), (l["layer2.0.convbn_2"].InChannels, l["layer2.0.convbn_2"].InHeight));
+        Assert.Equal((64, 32), (l["layer2.0.shortcut"].InChannels, l["layer2.0.shortcut"].InHeight));
+        Assert.Equal((512, 4), (l["layer4.1.convbn_2"].InChannels, l["layer4.1.convbn_2"].InHeight));
+    }
+}
