@@ -35,12 +35,6 @@ public static class Parallelism
         });
     }
 
-    /// <summary>Splits [0, n) into at most Degree contiguous chunks and runs body(chunk, start, end) for each.</summary>
-    public static void ForChunks(int n, Action<int, int, int> body)
-    {
-        int chunks = Math.Max(1, Math.Min(_inside ? 1 : _degree, n));
-        For(0, chunks, c => body(c, (int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks)));
-    }
-
+    /// <summary>How many chunks to split n items into so that every worker has one (1 inside a parallel loop).</summary>
     public static int ChunkCount(int n) => Math.Max(1, Math.Min(_inside ? 1 : _degree, n));
 }
