@@ -9,16 +9,18 @@ namespace DeepPassport.Engine.Data;
 /// Images are decoded lazily on first use and the small transformed image is cached
 /// (3 * size * size bytes a sample), so opening a large folder is fast and later epochs do not decode again.
 /// </summary>
-public sealed class ImageFolder : IImageDataset
+public sealed class ImageFolder : ImageFileDataset
 {
-    private readonly string[] _files;
-    private readonly int[] _labels;
-    private readonly ImageFileCache _cache;
-
     /// <summary>Lists the folder; nothing is decoded yet.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">There is no class folder, or a class folder holds no image.</exception>
-    public ImageFolder(string root, int size = 32)
+    public ImageFolder(string root, int size = 32) : this(List(root, size), size) { }
+
+    private ImageFolder((string[] Files, int[] Labels, string[] Classes) listing, int size)
+        : base(listing.Files, listing.Labels, size, img => ImageOps.CenterCrop(ImageResize.ShorterSide(img, size), size, size))
+        => ClassNames = listing.Classes;
+
+    private static (string[], int[], string[]) List(string root, int size)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder '{root}' does not exist.");
@@ -33,30 +35,11 @@ public sealed class ImageFolder : IImageDataset
             files.AddRange(images);
             labels.AddRange(Enumerable.Repeat(c, images.Length));
         }
-        ClassNames = classDirs.Select(d => Path.GetFileName(d)!).ToArray();
-        _files = [.. files];
-        _labels = [.. labels];
-        Height = Width = size;
-        _cache = new ImageFileCache(_files, img => ImageOps.CenterCrop(ImageResize.ShorterSide(img, size), size, size), size, size);
+        return ([.. files], [.. labels], classDirs.Select(d => Path.GetFileName(d)!).ToArray());
     }
 
     /// <summary>Class names (the sub-folder names) in label order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>The file of every sample, in sample order.</summary>
-    public IReadOnlyList<string> Files => _files;
-
-    public int Count => _files.Length;
-    public int ClassCount => ClassNames.Count;
-    public int Channels => 3;
-    public int Height { get; }
-    public int Width { get; }
-
-    public int Label(int i) => _labels[i];
-
-    /// <summary>The transformed image of sample <paramref name="i"/> (decoded on first use).</summary>
-    public Image GetImage(int i) => _cache.Get(i);
-
-    /// <exception cref="ImageFormatException">The sample's file cannot be decoded; the message names it.</exception>
-    public void CopyImage(int i, Span<float> dst) => _cache.CopyImage(i, dst);
+    public override int ClassCount => ClassNames.Count;
 }

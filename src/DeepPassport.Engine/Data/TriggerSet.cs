@@ -9,7 +9,7 @@ namespace DeepPassport.Engine.Data;
 /// belongs to the i-th file name in plain ordinal text order (1.jpg, 10.jpg, 100.jpg, 11.jpg, ...). The transform
 /// is CenterCrop(size) without any resize, as RGB. Images are decoded lazily and the crops cached.
 /// </summary>
-public sealed class TriggerSet : IImageDataset
+public sealed class TriggerSet : ImageFileDataset
 {
     /// <summary>Sub-folder holding the images.</summary>
     public const string PicturesFolder = "pics";
@@ -17,29 +17,27 @@ public sealed class TriggerSet : IImageDataset
     /// <summary>The label file next to <see cref="PicturesFolder"/>.</summary>
     public const string LabelsFile = "labels-cifar.txt";
 
-    private readonly string[] _files;
-    private readonly int[] _labels;
-    private readonly ImageFileCache _cache;
-
     /// <summary>Lists <c>pics/</c> and reads the labels; nothing is decoded yet.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder or its <c>pics/</c> is missing.</exception>
     /// <exception cref="FileNotFoundException">The label file is missing.</exception>
     /// <exception cref="InvalidDataException">The label count differs from the image count, or a label is not an integer in [0, classCount).</exception>
     public TriggerSet(string dir, int classCount = 10, int size = 32)
+        : base(List(dir, classCount, size, out var labels), labels, size, img => ImageOps.CenterCrop(img, size, size))
+        => ClassCount = classCount;
+
+    private static string[] List(string dir, int classCount, int size, out int[] labels)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         string pics = Path.Combine(dir, PicturesFolder), labelsPath = Path.Combine(dir, LabelsFile);
         if (!Directory.Exists(pics)) throw new DirectoryNotFoundException($"Trigger set folder '{pics}' does not exist.");
         if (!File.Exists(labelsPath)) throw new FileNotFoundException($"Trigger set label file '{labelsPath}' does not exist.", labelsPath);
-        _files = ImageFileCache.ListImages(pics);
-        if (_files.Length == 0) throw new InvalidDataException($"Trigger set folder '{pics}' holds no image.");
-        _labels = ReadLabels(labelsPath, classCount);
-        if (_labels.Length != _files.Length)
-            throw new InvalidDataException($"'{labelsPath}' has {_labels.Length} labels but '{pics}' holds {_files.Length} images.");
-        ClassCount = classCount;
-        Height = Width = size;
-        _cache = new ImageFileCache(_files, img => ImageOps.CenterCrop(img, size, size), size, size);
+        string[] files = ImageFileCache.ListImages(pics);
+        if (files.Length == 0) throw new InvalidDataException($"Trigger set folder '{pics}' holds no image.");
+        labels = ReadLabels(labelsPath, classCount);
+        if (labels.Length != files.Length)
+            throw new InvalidDataException($"'{labelsPath}' has {labels.Length} labels but '{pics}' holds {files.Length} images.");
+        return files;
     }
 
     /// <summary>Parses one label a line (trailing blank lines ignored); each must be an integral number in [0, classCount).</summary>
@@ -61,20 +59,5 @@ public sealed class TriggerSet : IImageDataset
         return labels;
     }
 
-    /// <summary>The image file of every sample, in sample (label-file) order.</summary>
-    public IReadOnlyList<string> Files => _files;
-
-    public int Count => _files.Length;
-    public int ClassCount { get; }
-    public int Channels => 3;
-    public int Height { get; }
-    public int Width { get; }
-
-    public int Label(int i) => _labels[i];
-
-    /// <summary>The centre crop of sample <paramref name="i"/> (decoded on first use).</summary>
-    public Image GetImage(int i) => _cache.Get(i);
-
-    /// <exception cref="ImageFormatException">The sample's file cannot be decoded; the message names it.</exception>
-    public void CopyImage(int i, Span<float> dst) => _cache.CopyImage(i, dst);
+    public override int ClassCount { get; }
 }
