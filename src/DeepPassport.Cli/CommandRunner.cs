@@ -9,7 +9,8 @@ public static class CommandRunner
     private static readonly Dictionary<string, (string Summary, Func<Options, int> Run, string[] Flags)> Commands = new()
     {
         ["demo"] = ("train and evaluate a model on built-in synthetic data (no download)", DemoCommand.Run, ["json"]),
-        ["train"] = ("train a model on CIFAR-10 (--arch, --norm, --data, --epochs, --out ...)", TrainCommand.Run, ["json"]),
+        ["train"] = ("train a plain or passport-protected model on CIFAR-10 (--arch, --scheme, --norm, --passport-config, --data, --out ...)", TrainCommand.Run, ["json"]),
+        ["verify"] = ("verify ownership of a deployment with the owner's secrets (--deployment, --owner, --data)", VerifyCommand.Run, ["json"]),
         ["eval"] = ("test accuracy of a saved model (--model, --data)", EvalCommand.Run, ["json"]),
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, []),
     };
@@ -32,7 +33,7 @@ public static class CommandRunner
             Parallelism.Degree = options.Int("threads", Environment.ProcessorCount, min: 1, max: 1024);
             return command.Run(options);
         }
-        catch (Exception e) when (e is UsageException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is UsageException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             Console.Error.WriteLine($"deeppassport {args[0]}: {e.Message}");
             return 2;

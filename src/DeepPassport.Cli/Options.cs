@@ -12,6 +12,9 @@ public sealed class Options
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly string _command;
 
+    /// <summary>The command these options belong to, for messages.</summary>
+    public string Command => _command;
+
     public Options(string command, IEnumerable<string> args, IReadOnlySet<string> flags)
     {
         _command = command;

@@ -1,12 +1,19 @@
+using System.Text.Json;
 using DeepPassport.Engine.Data;
+using DeepPassport.Engine.Tensors;
 using DeepPassport.Models;
+using DeepPassport.Owner;
+using DeepPassport.Passports;
+using DeepPassport.Schemes;
 using DeepPassport.Training;
+using DeepPassport.Verification;
 
 namespace DeepPassport.Cli.Commands;
 
 /// <summary>
-/// `deeppassport demo`: trains AlexNetCifar on the built-in synthetic shapes (no download) for a few epochs and
-/// reports its test accuracy. `--data` switches it to CIFAR-10.
+/// `deeppassport demo`, the whole story on built-in data (no download): train a DeepIPR V2 passport-protected
+/// AlexNetCifar on synthetic patterns, export the deployment package and the owner's secrets, verify ownership with
+/// the genuine passports, then show that a forger's passports and signature do not. `--data` switches to CIFAR-10.
 /// </summary>
 public static class DemoCommand
 {
@@ -14,38 +21,85 @@ public static class DemoCommand
     {
         var outDir = o.String("out", Path.Combine(Environment.CurrentDirectory, "demo-run"));
         int epochs = o.Int("epochs", 3, min: 1);
+        int trainImages = o.Int("train-images", 2000, min: 64);
         ulong seed = (ulong)o.Int("seed", 0, min: 0);
+        var norm = NormTypes.Parse(o.Choice("norm", "gn", "bn", "gn", "in", "none"));
+        var protection = ProtectionOptions.Parse(o, "alexnet", schemeFallback: "v2")
+            ?? throw new UsageException("demo: the demo protects its model; --scheme none has nothing to show.");
         bool json = o.Flag("json");
         var dataOption = o.String("data");
         o.EnsureAllUsed();
-        bool cifar = dataOption is not null;
-        string? cifarDir = cifar ? DataLocator.Cifar10(dataOption) : null;
 
         IImageDataset train, test;
-        Augmentation trainAug, testAug;
         IEnumerable<string> files = [];
-        if (cifarDir is not null)
+        string? dataRoot = null;
+        if (dataOption is not null)
         {
-            train = CifarDataset.LoadCifar10(cifarDir, train: true, trainBatches: 1);
-            test = CifarDataset.LoadCifar10(cifarDir, train: false);
-            (trainAug, testAug) = (Augmentation.CifarTrain, Augmentation.Eval(Normalization.Cifar));
-            files = DataLocator.Cifar10Files(cifarDir, 1);
+            var dir = DataLocator.Cifar10(dataOption);
+            dataRoot = DataLocator.Root(dataOption);
+            train = CifarDataset.LoadCifar10(dir, train: true, trainBatches: 1);
+            test = CifarDataset.LoadCifar10(dir, train: false);
+            files = DataLocator.Cifar10Files(dir, 1);
         }
         else
         {
-            train = new SyntheticShapes(3000, seed: 1);
+            train = new SyntheticShapes(trainImages, seed: 1);
             test = new SyntheticShapes(1000, seed: 2);
-            (trainAug, testAug) = (Augmentation.CifarTrain, Augmentation.Eval(Normalization.Cifar));
         }
+        var testAug = Augmentation.Eval(Normalization.Cifar);
         var options = new TrainOptions { Epochs = epochs, Seed = seed };
-        var description = new ModelDescription("alexnet", NormType.Bn, train.ClassCount);
-        var model = ModelFactory.Create("alexnet", train.ClassCount, NormType.Bn, seed);
-        if (!json)
-            Console.WriteLine($"DeepPassport demo: training AlexNetCifar (batch norm) on {train.Count} {(cifar ? "CIFAR-10" : "synthetic pattern")} images, " +
-                $"{epochs} epochs, then testing on {test.Count} held-out images.");
+        var trigger = protection.Trigger(dataRoot, train.ClassCount);
+        var model = protection.CreateModel("alexnet", train.ClassCount, norm, seed, test);
+        var description = new ModelDescription("alexnet", norm, train.ClassCount);
         var manifest = RunManifest.Create("demo", Environment.GetCommandLineArgs().Skip(1).ToList(), seed, files, description.Settings(options));
-        var history = TrainingRun.Execute(model, description, train, test, trainAug, testAug, options, outDir, manifest, json);
-        TrainingRun.PrintSummary(outDir, history, json);
-        return 0;
+        void Say(string s) { if (!json) Console.WriteLine(s); }
+
+        Say($"DeepPassport demo on {train.Count} {(dataOption is null ? "synthetic pattern" : "CIFAR-10")} images ({test.Count} held out).");
+        Say($"1. Protect: train AlexNetCifar (norm {norm.ToOptionString()}, {protection.Describe()}) for {epochs} epochs.");
+        var result = TrainingRun.Execute(model, train, test, Augmentation.CifarTrain, testAug, trigger, options, outDir, manifest, json);
+
+        Say($"2. Ship: split the model into the deployment package and the owner's secrets.");
+        var owner = protection.SaveArtefacts(outDir, model, seed);
+        string deploymentPath = Path.Combine(outDir, RunArtefacts.DeploymentFile), ownerDir = Path.Combine(outDir, RunArtefacts.OwnerFolder);
+        Say($"   {deploymentPath}: a plain AlexNetCifar anyone can load; no passport, private parameter or signature in it.");
+        Say($"   {ownerDir}/: the passports, signatures and passport config - keep these secret.");
+
+        Say("3. Verify ownership of the deployment with the genuine passports:");
+        var (deployment, loaded) = VerifyCommand.LoadDeployment(deploymentPath, owner);
+        var verifyOptions = new VerificationOptions(test, testAug, trigger?.Set, FakeDraws: 3, FakeImages: Math.Min(1000, test.Count), Seed: seed);
+        var genuine = OwnershipVerifier.Verify(deployment, loaded, owner, verifyOptions, deploymentPath);
+        if (!json) VerificationPrinter.Print(genuine, deploymentPath, ownerDir, json: false);
+
+        Say("4. A forger claims the same model with passports and a signature of their own:");
+        var forger = Forge(owner, seed);
+        var forged = OwnershipVerifier.Verify(deployment, loaded, forger, verifyOptions with { FakeDraws = 0 }, deploymentPath);
+        Say($"   verification accuracy {forged.VerificationAccuracy:P2} (genuine {genuine.VerificationAccuracy:P2}), signature detection {forged.SignatureDetection:P1}, " +
+            $"p-value {VerificationPrinter.FormatP(forged)} -> {(forged.Owned ? "OWNED (unexpected)" : "NOT SHOWN")}");
+
+        bool ok = genuine.Owned && !forged.Owned;
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                out_dir = outDir,
+                deployment = deploymentPath,
+                owner = ownerDir,
+                best_epoch = result.BestEpoch,
+                genuine = JsonDocument.Parse(VerificationPrinter.ToJson(genuine)).RootElement,
+                forged = JsonDocument.Parse(VerificationPrinter.ToJson(forged)).RootElement,
+                demonstrated = ok,
+            }));
+        else
+            Say(ok ? $"Done: the genuine owner is recognised, the forger is not. Files in {outDir}."
+                   : $"The demo did not separate owner and forger (train longer: --epochs). Files in {outDir}.");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>Someone else's secrets for the owner's design: fresh random passports and random signatures.</summary>
+    private static OwnerSecrets Forge(OwnerSecrets owner, ulong seed)
+    {
+        var rng = new Rng(seed ^ 0xF0_26E5UL);
+        var keys = owner.Keys.Select(k => new LayerKey(k.Path, Tensor.Rand(rng, -1, 1, k.PassportBeta.Shape), Tensor.Rand(rng, -1, 1, k.PassportGamma.Shape),
+            Signature.Random(k.Signature.Length, rng))).ToList();
+        return owner with { Keys = keys };
     }
 }

@@ -10,14 +10,17 @@ namespace DeepPassport.Models;
 /// </summary>
 public sealed class ConvBlock : Module
 {
-    /// <summary>Creates the block, drawing the conv weight from <paramref name="rng"/>.</summary>
-    public ConvBlock(int inChannels, int outChannels, int kernelSize, int stride, int padding, NormType norm, bool relu, Rng rng)
+    /// <summary>
+    /// Creates the block, drawing the conv weight from <paramref name="rng"/>. <paramref name="instanceAffine"/> gives
+    /// instance norm an affine part (plain models have none; a passport model's deployment needs one for its public scale and bias).
+    /// </summary>
+    public ConvBlock(int inChannels, int outChannels, int kernelSize, int stride, int padding, NormType norm, bool relu, Rng rng, bool instanceAffine = false)
     {
         Norm = norm;
         ApplyRelu = relu;
         Conv = RegisterModule("conv", new Conv2d(inChannels, outChannels, kernelSize, rng, stride, padding, bias: norm == NormType.None));
         Init.KaimingNormal(Conv.Weight, rng, FanMode.FanOut, Nonlinearity.Relu);
-        Module? bn = NormLayers.Create(norm, outChannels, affine: true);
+        Module? bn = NormLayers.Create(norm, outChannels, affine: norm != NormType.In || instanceAffine);
         if (bn is not null) Bn = RegisterModule("bn", bn);
     }
 

@@ -6,14 +6,14 @@ namespace DeepPassport.Models;
 /// <summary>Creates an architecture by its option name: "alexnet" or "resnet18".</summary>
 public static class ModelFactory
 {
-    /// <summary>The architecture names <see cref="Create(string, int, NormType, ulong)"/> accepts.</summary>
+    /// <summary>The architecture names <see cref="Create(string, int, NormType, ulong, bool)"/> accepts.</summary>
     public static readonly IReadOnlyList<string> Architectures = ["alexnet", "resnet18"];
 
     /// <summary>A plain model with conv blocks of <paramref name="norm"/>, initialised from <paramref name="seed"/>.</summary>
-    public static Module Create(string arch, int numClasses, NormType norm, ulong seed)
+    public static Module Create(string arch, int numClasses, NormType norm, ulong seed, bool instanceAffine = false)
     {
         var rng = new Rng(seed);
-        return Create(arch, numClasses, new PlainConvBlockFactory(norm, rng), rng);
+        return Create(arch, numClasses, new PlainConvBlockFactory(norm, rng, instanceAffine), rng);
     }
 
     /// <summary>A model whose conv blocks come from <paramref name="blocks"/> and other layers from <paramref name="rng"/>.</summary>

@@ -22,10 +22,11 @@ public static class ModelFile
         norm ??= meta.TryGetValue("norm", out var n) ? NormTypes.Parse(n) : NormType.Bn;
         int classes = meta.TryGetValue("num_classes", out var c) && int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) ? k
             : InferClasses(state, path);
-        var model = ModelFactory.Create(arch, classes, norm.Value, seed: 0);
+        var description = new ModelDescription(arch, norm.Value, classes, meta.GetValueOrDefault("instance_norm_affine") == "true");
+        var model = description.CreateModel();
         try { model.LoadStateDict(state, strict: true); }
         catch (StateDictException e) { throw new InvalidDataException($"model file '{path}' does not fit {arch} (norm {norm.Value.ToOptionString()}): {e.Message}", e); }
-        return (model, new ModelDescription(arch, norm.Value, classes));
+        return (model, description);
     }
 
     /// <summary>The class count is the row count of the last layer's weight (classifier or linear).</summary>

@@ -4,7 +4,7 @@ using DeepPassport.Engine.Tensors;
 namespace DeepPassport.Models;
 
 /// <summary>Builds a plain <see cref="ConvBlock"/> with one norm type for every path, drawing weights from one generator.</summary>
-public sealed class PlainConvBlockFactory(NormType norm, Rng rng) : IConvBlockFactory
+public sealed class PlainConvBlockFactory(NormType norm, Rng rng, bool instanceAffine = false) : IConvBlockFactory
 {
     private readonly Rng _rng = rng ?? throw new ArgumentNullException(nameof(rng));
 
@@ -13,5 +13,5 @@ public sealed class PlainConvBlockFactory(NormType norm, Rng rng) : IConvBlockFa
 
     /// <inheritdoc/>
     public Module Create(string path, int inChannels, int outChannels, int kernel, int stride, int padding, bool relu) =>
-        new ConvBlock(inChannels, outChannels, kernel, stride, padding, Norm, relu, _rng);
+        new ConvBlock(inChannels, outChannels, kernel, stride, padding, Norm, relu, _rng, instanceAffine);
 }

@@ -53,6 +53,17 @@ public sealed class DeepIprPassportBlock : Module
     public Signature Signature { get; }
     public bool ApplyRelu { get; }
 
+    /// <summary>Replaces the passports in place (same shapes): the owner's genuine ones, or forged/random ones for a baseline.</summary>
+    public void SetPassports(Tensor beta, Tensor gamma)
+    {
+        foreach (var (src, dst) in new[] { (beta, PassportBeta), (gamma, PassportGamma) })
+        {
+            if (!src.Shape.AsSpan().SequenceEqual(dst.Shape))
+                throw new ArgumentException($"Passport {src.ShapeString} does not replace one of shape {dst.ShapeString}.");
+            src.Data.AsSpan().CopyTo(dst.Data);
+        }
+    }
+
     /// <summary>gamma = GAP(W * P_gamma), averaged over the passport batch too: the scale whose signs carry the signature.</summary>
     public Tensor PassportScale() => PassportAffine(PassportGamma);
 

@@ -1,6 +1,7 @@
 using DeepPassport.Engine.Data;
 using DeepPassport.Engine.Nn;
 using DeepPassport.Engine.Tensors;
+using DeepPassport.Schemes;
 
 namespace DeepPassport.Training;
 
@@ -11,9 +12,14 @@ public static class Evaluation
     /// Fraction of the data set the model classifies correctly, in evaluation mode and without a graph.
     /// <paramref name="onBatch"/> hears (batches done, batches in all), starting with 0.
     /// </summary>
-    public static double Accuracy(Module model, IImageDataset data, Augmentation augmentation, int batchSize = 128, Action<int, int>? onBatch = null)
+    public static double Accuracy(Module model, IImageDataset data, Augmentation augmentation, int batchSize = 128, Action<int, int>? onBatch = null) =>
+        Accuracy(new PlainModel(model), Branch.Deployment, data, augmentation, batchSize, onBatch);
+
+    /// <summary>The same through one branch of a two-branch model.</summary>
+    public static double Accuracy(IBranchedModel branched, Branch branch, IImageDataset data, Augmentation augmentation, int batchSize = 128, Action<int, int>? onBatch = null)
     {
         if (data.Count == 0) throw new ArgumentException("Cannot measure accuracy on an empty data set.");
+        var model = branched.Network;
         bool wasTraining = model.IsTraining;
         model.Eval();
         long correct = 0;
@@ -25,7 +31,7 @@ public static class Evaluation
             onBatch?.Invoke(0, loader.BatchCount);
             foreach (var b in loader.Epoch(0))
             {
-                correct += CountCorrect(model.Forward(b.Images), b.Labels);
+                correct += CountCorrect(branched.Forward(b.Images, branch), b.Labels);
                 onBatch?.Invoke(++done, loader.BatchCount);
             }
         }

@@ -17,7 +17,15 @@ public sealed class MetricsLog(string path)
             test_accuracy = Math.Round(m.TestAccuracy, 6),
             seconds = Math.Round(m.Seconds, 3),
             lr = Math.Round(m.LearningRate, 8),
-        });
+            deployment_accuracy = Round(m.DeploymentAccuracy),
+            verification_accuracy = Round(m.VerificationAccuracy),
+            signature_detection = Round(m.SignatureDetection),
+            trigger_accuracy = Round(m.TriggerAccuracy),
+        }, Options);
         File.AppendAllText(Path, line + "\n");
     }
+
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    private static double? Round(double? x) => x is { } v ? Math.Round(v, 6) : null;
 }

@@ -18,8 +18,18 @@ public sealed record TrainOptions
     public int EvalBatchSize { get; init; } = 128;
 }
 
-/// <summary>What one epoch achieved; one line of metrics.jsonl.</summary>
-public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, double TestAccuracy, double Seconds, double LearningRate);
+/// <summary>
+/// What one epoch achieved; one line of metrics.jsonl. <see cref="TestAccuracy"/> is the mean over the trained
+/// branches (the best-checkpoint criterion); the branch values, the mean signature detection and the deployment
+/// branch's trigger-set accuracy are set when they exist.
+/// </summary>
+public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, double TestAccuracy, double Seconds, double LearningRate)
+{
+    public double? DeploymentAccuracy { get; init; }
+    public double? VerificationAccuracy { get; init; }
+    public double? SignatureDetection { get; init; }
+    public double? TriggerAccuracy { get; init; }
+}
 
 /// <summary>Progress inside an epoch, for a progress bar: the training pass ("train") or the evaluation ("test"). Batch 0 announces a phase.</summary>
 public sealed record TrainProgress(string Phase, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy);

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeepPassport.Engine.IO;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Models;
+using DeepPassport.Passports;
+using DeepPassport.Schemes;
+
+namespace DeepPassport.Owner;
+
+/// <summary>
+/// Everything only the owner holds for a DeepIPR model: which scheme and architecture, the passport config, every
+/// passport layer's passports and signature, the folded scales of a norm-free deployment, and (optionally) the full
+/// two-branch checkpoint. Stored as a folder (<c>&lt;run&gt;/owner</c>):
+/// <list type="bullet">
+/// <item><c>owner.json</c>: format, scheme, arch, norm, classes, key type, sign-loss alpha, seed, signatures as bit strings;</item>
+/// <item><c>passport-config.json</c>: the config in the original JSON format;</item>
+/// <item><c>passports.safetensors</c>: <c>&lt;layer&gt;.key</c> (P_beta), <c>&lt;layer&gt;.skey</c> (P_gamma), <c>&lt;layer&gt;.folded_scale</c>;</item>
+/// <item><c>checkpoint.safetensors</c>: the whole trained model, both branches (for resuming or attacks).</item>
+/// </list>
+/// </summary>
+public sealed record OwnerSecrets(
+    DeepIprScheme Scheme,
+    string Arch,
+    NormType Norm,
+    int NumClasses,
+    PassportConfig Config,
+    KeyType KeyType,
+    float SignLossAlpha,
+    ulong Seed,
+    IReadOnlyList<LayerKey> Keys,
+    IReadOnlyDictionary<string, Tensor> FoldedScales)
+{
+    public const string Format = "deeppassport-owner";
+    public const string MetadataFile = "owner.json", ConfigFile = "passport-config.json", PassportsFile = "passports.safetensors", CheckpointFile = "checkpoint.safetensors";
+
+    /// <summary>A passport model of the owner's design holding the owner's keys (weights still to be loaded).</summary>
+    public DeepIprModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
+
+    /// <summary>Writes the folder atomically: a complete new folder replaces the old one, or nothing changes.</summary>
+    public void Save(string dir, StateDict? checkpoint = null)
+    {
+        string full = Path.GetFullPath(dir);
+        string temp = full.TrimEnd(Path.DirectorySeparatorChar) + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(temp);
+        try
+        {
+            File.WriteAllText(Path.Combine(temp, MetadataFile), MetadataJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            File.WriteAllText(Path.Combine(temp, ConfigFile), Config.ToJson() + "\n");
+            var passports = new StateDict();
+            foreach (var k in Keys) { passports.Add(k.Path + ".key", k.PassportBeta); passports.Add(k.Path + ".skey", k.PassportGamma); }
+            foreach (var (path, s) in FoldedScales) passports.Add(path + ".folded_scale", s);
+            StateDictFile.Save(Path.Combine(temp, PassportsFile), passports, new Dictionary<string, string> { ["format"] = Format });
+            if (checkpoint is not null) StateDictFile.Save(Path.Combine(temp, CheckpointFile), checkpoint, new Dictionary<string, string> { ["format"] = Format });
+            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
+            Directory.Move(temp, full);
+        }
+        catch
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
+    private JsonObject MetadataJson()
+    {
+        var layers = new JsonArray();
+        foreach (var k in Keys)
+        {
+            var spec = Config.Layers.First(l => l.Path == k.Path).Signature;
+            var layer = new JsonObject { ["path"] = k.Path, ["bits"] = k.Signature.Length, ["signature"] = k.Signature.ToString() };
+            if (spec is SignatureSpec.Text t) layer["text"] = t.Value;
+            layers.Add(layer);
+        }
+        return new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = 1,
+            ["scheme"] = Scheme.ToString().ToLowerInvariant(),
+            ["arch"] = Arch,
+            ["norm"] = Norm.ToOptionString(),
+            ["num_classes"] = NumClasses,
+            ["key_type"] = KeyType.ToOptionString(),
+            ["sign_loss"] = SignLossAlpha,
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["layers"] = layers,
+        };
+    }
+
+    /// <summary>Reads an owner folder; anything missing or inconsistent is an <see cref="InvalidDataException"/> naming the file.</summary>
+    public static OwnerSecrets Load(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"owner folder '{dir}' does not exist.");
+        string metaPath = Path.Combine(dir, MetadataFile), configPath = Path.Combine(dir, ConfigFile), passportsPath = Path.Combine(dir, PassportsFile);
+        foreach (var f in new[] { metaPath, configPath, passportsPath })
+            if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {Path.GetFileName(f)}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
+        JsonObject meta;
+        try { meta = JsonNode.Parse(File.ReadAllText(metaPath)) as JsonObject ?? throw new InvalidDataException($"{metaPath}: not a JSON object."); }
+        catch (JsonException e) { throw new InvalidDataException($"{metaPath}: not valid JSON ({e.Message}).", e); }
+        string Field(string name) => meta[name]?.ToString() ?? throw new InvalidDataException($"{metaPath}: missing \"{name}\".");
+        if (Field("format") != Format) throw new InvalidDataException($"{metaPath}: format is \"{Field("format")}\", not \"{Format}\".");
+        try
+        {
+            var scheme = Enum.Parse<DeepIprScheme>(Field("scheme"), ignoreCase: true);
+            string arch = Field("arch");
+            var norm = NormTypes.Parse(Field("norm"));
+            int classes = int.Parse(Field("num_classes"), CultureInfo.InvariantCulture);
+            var config = PassportConfig.Parse(File.ReadAllText(configPath), arch, configPath);
+            var (tensors, _) = StateDictFile.Load(passportsPath);
+            var layout = ConvBlockLayout.Of(arch).ToDictionary(b => b.Path);
+            var keys = new List<LayerKey>();
+            foreach (var layer in meta["layers"]?.AsArray() ?? throw new InvalidDataException($"{metaPath}: missing \"layers\"."))
+            {
+                string path = layer?["path"]?.ToString() ?? throw new InvalidDataException($"{metaPath}: a layer without \"path\".");
+                if (!layout.TryGetValue(path, out var block)) throw new InvalidDataException($"{metaPath}: '{path}' is not a conv block of {arch}.");
+                var signature = Signature.Parse(layer["signature"]?.ToString() ?? "", $"{metaPath} layer {path}");
+                if (signature.Length != block.OutChannels) throw new InvalidDataException($"{metaPath}: the signature of '{path}' has {signature.Length} bits for {block.OutChannels} channels.");
+                Tensor Passport(string name)
+                {
+                    var t = tensors.TryGetValue($"{path}.{name}", out var v) && !v.IsInt64 ? v.Tensor! : throw new InvalidDataException($"{passportsPath}: no passport '{path}.{name}'.");
+                    if (t.Rank != 4 || t.Shape[1] != block.InChannels) throw new InvalidDataException($"{passportsPath}: passport '{path}.{name}' is {t.ShapeString}, not [n, {block.InChannels}, H, W].");
+                    return t;
+                }
+                keys.Add(new LayerKey(path, Passport("key"), Passport("skey"), signature));
+            }
+            var config2 = config.Layers.Select(l => l.Path).ToList();
+            if (!config2.SequenceEqual(keys.Select(k => k.Path)))
+                throw new InvalidDataException($"{metaPath}: its layers [{string.Join(", ", keys.Select(k => k.Path))}] differ from {configPath} [{string.Join(", ", config2)}].");
+            var folded = new Dictionary<string, Tensor>();
+            foreach (var (name, value) in tensors)
+                if (name.EndsWith(".folded_scale", StringComparison.Ordinal) && !value.IsInt64) folded[name[..^".folded_scale".Length]] = value.Tensor!;
+            return new OwnerSecrets(scheme, arch, norm, classes, config, KeyTypes.Parse(Field("key_type")),
+                float.Parse(Field("sign_loss"), CultureInfo.InvariantCulture), ulong.Parse(Field("seed"), CultureInfo.InvariantCulture), keys, folded);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"owner folder '{dir}': {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using DeepPassport.Engine.Data;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Optim;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Schemes;
+
+namespace DeepPassport.Training;
+
+/// <summary>Trigger samples appended to every training batch (scheme V3: two per batch, reference-spec §2.3).</summary>
+public sealed record TriggerMix(IImageDataset Set, Augmentation Augmentation, int PerBatch = 2);
+
+/// <summary>What a training run produced: the metrics of every epoch and the epoch whose weights the model now holds.</summary>
+public sealed record TrainResult(IReadOnlyList<EpochMetrics> History, int BestEpoch)
+{
+    public EpochMetrics Best => History[BestEpoch - 1];
+}
+
+/// <summary>
+/// The one trainer for every scheme (reference-spec §1.8, §2.2): each step the loss
+/// L = sum over branches CE(f_branch(x), y) + sum of sign losses, one backward pass, one SGD step; with a
+/// <see cref="TriggerMix"/> each batch also carries trigger samples. After every epoch each branch is evaluated on
+/// the test set; the weights of the epoch with the best mean branch accuracy are kept (the originals' best.pth).
+/// </summary>
+public sealed class Trainer(IBranchedModel model, TrainOptions options)
+{
+    public IBranchedModel Model { get; } = model;
+    public TrainOptions Options { get; } = options;
+
+    public TrainResult Run(IImageDataset train, IImageDataset test, Augmentation trainAugmentation, Augmentation testAugmentation,
+        TriggerMix? trigger = null, IProgress<TrainProgress>? progress = null, Action<EpochMetrics>? onEpoch = null, CancellationToken cancel = default)
+    {
+        var network = Model.Network;
+        var optimizer = new Sgd(network.Parameters(), Options.LearningRate, Options.Momentum, Options.WeightDecay);
+        var schedule = new MultiStepLR(optimizer, Options.Milestones, Options.Gamma);
+        var loader = new DataLoader(train, new DataLoaderOptions(Options.BatchSize, Shuffle: true, DropLast: true, Seed: Options.Seed, Augmentation: trainAugmentation));
+        using var triggers = trigger is null ? null : new TriggerStream(trigger, Options.Seed);
+        var history = new List<EpochMetrics>();
+        StateDict? best = null;
+        int bestEpoch = 0;
+        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            float lr = optimizer.LearningRate;
+            network.Train();
+            double lossSum = 0; long correct = 0, seen = 0; int batch = 0, batches = loader.BatchCount;
+            progress?.Report(new TrainProgress("train", epoch, Options.Epochs, 0, batches, 0, 0));
+            foreach (var b in loader.Epoch(epoch))
+            {
+                cancel.ThrowIfCancellationRequested();
+                var (images, labels) = triggers is null ? (b.Images, b.Labels) : triggers.Append(b.Images, b.Labels);
+                optimizer.ZeroGrad();
+                Tensor? loss = null;
+                foreach (var branch in Model.Branches)
+                {
+                    var logits = Model.Forward(images, branch);
+                    var ce = F.CrossEntropy(logits, labels);
+                    loss = loss is null ? ce : loss + ce;
+                    correct += Evaluation.CountCorrect(logits, labels);
+                }
+                if (Model.SignLoss() is { } sign) loss = loss! + sign;
+                loss!.Backward();
+                optimizer.Step();
+                lossSum += loss.Item() * labels.Length;
+                seen += labels.Length;
+                progress?.Report(new TrainProgress("train", epoch, Options.Epochs, ++batch, batches, lossSum / seen, (double)correct / (seen * Model.Branches.Count)));
+            }
+            schedule.Step();
+
+            var accuracy = new Dictionary<Branch, double>();
+            foreach (var branch in Model.Branches)
+            {
+                int epochNow = epoch;
+                string phase = Model.Branches.Count == 1 ? "test" : $"test {branch.ToString().ToLowerInvariant()}";
+                accuracy[branch] = Evaluation.Accuracy(Model, branch, test, testAugmentation, Options.EvalBatchSize, (done, total) =>
+                    progress?.Report(new TrainProgress(phase, epochNow, Options.Epochs, done, total, 0, 0)));
+            }
+            var detection = Model.SignatureDetection();
+            double? triggerAccuracy = trigger is null ? null : Evaluation.Accuracy(Model, Model.Branches[0], trigger.Set, trigger.Augmentation, Options.EvalBatchSize);
+            var m = new EpochMetrics(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen * Model.Branches.Count),
+                accuracy.Values.Average(), clock.Elapsed.TotalSeconds, lr)
+            {
+                DeploymentAccuracy = accuracy.TryGetValue(Branch.Deployment, out var d) ? d : null,
+                VerificationAccuracy = accuracy.TryGetValue(Branch.Verification, out var v) ? v : null,
+                SignatureDetection = detection.Count == 0 ? null : detection.Average(x => x.Detection),
+                TriggerAccuracy = triggerAccuracy,
+            };
+            history.Add(m);
+            if (best is null || m.TestAccuracy > history[bestEpoch - 1].TestAccuracy)
+            {
+                best = network.StateDict();
+                bestEpoch = epoch;
+            }
+            onEpoch?.Invoke(m);
+        }
+        if (best is not null) network.LoadStateDict(best);
+        return new TrainResult(history, bestEpoch);
+    }
+
+    /// <summary>An endless, reshuffled stream of trigger samples, appended to each training batch.</summary>
+    private sealed class TriggerStream(TriggerMix mix, ulong seed) : IDisposable
+    {
+        private readonly DataLoader _loader = new(mix.Set, new DataLoaderOptions(mix.PerBatch, Shuffle: true, DropLast: true, Seed: seed ^ 0x7121_6E55UL, Augmentation: mix.Augmentation));
+        private IEnumerator<Batch>? _current;
+        private int _epoch;
+
+        public (Tensor Images, int[] Labels) Append(Tensor images, int[] labels)
+        {
+            while (_current is null || !_current.MoveNext())
+            {
+                _current?.Dispose();
+                _current = _loader.Epoch(_epoch++).GetEnumerator();
+            }
+            var t = _current.Current;
+            return (Tensor.Cat([images, t.Images], axis: 0), [.. labels, .. t.Labels]);
+        }
+
+        public void Dispose() => _current?.Dispose();
+    }
+}
