@@ -47,7 +47,7 @@ public sealed record OwnerSecrets(
         Directory.CreateDirectory(temp);
         try
         {
-            File.WriteAllText(Path.Combine(temp, MetadataFile), MetadataJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            File.WriteAllText(Path.Combine(temp, MetadataFile), MetadataJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
             File.WriteAllText(Path.Combine(temp, ConfigFile), Config.ToJson() + "\n");
             var passports = new StateDict();
             foreach (var k in Keys) { passports.Add(k.Path + ".key", k.PassportBeta); passports.Add(k.Path + ".skey", k.PassportGamma); }

@@ -80,7 +80,7 @@ public sealed class PassportConfig
         SignatureSpec.Text t => t.Value,
         SignatureSpec.Constant c => c.Value,
         _ => true,
-    }).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>A config tree with one entry per conv block of <paramref name="arch"/>, valued by <paramref name="value"/>.</summary>
     private static JsonObject Build(string arch, Func<string, JsonNode?> value)

@@ -20,7 +20,9 @@ public sealed class DeepIprBlockFactory(IReadOnlyList<LayerKey> keys, DeepIprSch
 
     public Module Create(string path, int inChannels, int outChannels, int kernel, int stride, int padding, bool relu)
     {
-        if (!_keys.TryGetValue(path, out var key)) return new ConvBlock(inChannels, outChannels, kernel, stride, padding, norm, relu, rng);
+        // Plain blocks of an instance-norm model get an affine part, so the deployment (whose passport layers need one for
+        // the public scale and bias) is one plain architecture with one kind of instance norm throughout.
+        if (!_keys.TryGetValue(path, out var key)) return new ConvBlock(inChannels, outChannels, kernel, stride, padding, norm, relu, rng, instanceAffine: true);
         var block = new DeepIprPassportBlock(inChannels, outChannels, kernel, stride, padding, norm, relu, key.Signature,
             key.PassportBeta.Clone(), key.PassportGamma.Clone(), publicBranch: scheme != DeepIprScheme.V1, branch, rng);
         _passportBlocks.Add((path, block));

@@ -74,3 +74,19 @@ public class SignatureTests
         Assert.Equal(-0.1 + 2e-5 * -0.2, s.Grad.Data[2], 6);
     }
 }
+
+public class SignLossTests
+{
+    /// <summary>alpha * sum max(0, 0.1 - b*s) + 1e-5 * sum s^2, worked by hand.</summary>
+    [Fact]
+    public void ValuesMatchTheFormula()
+    {
+        var scales = new Tensor([0.2f, -0.05f, 0f, -0.3f], 4);
+        var sig = new Signature([1, 1, -1, -1]);
+        // hinge terms: 0, 0.15, 0.1, 0 -> 0.25
+        float l2 = 0.04f + 0.0025f + 0f + 0.09f;
+        Assert.Equal(0.1f * 0.25f + 1e-5f * l2, new SignLoss().Compute(scales, sig).Item(), 1e-7f);
+        Assert.Equal(1f * 0.25f + 1e-5f * l2, new SignLoss(Alpha: 1f).Compute(scales, sig).Item(), 1e-6f);
+        Assert.Throws<ArgumentException>(() => new SignLoss().Compute(scales, new Signature([1, 1])));
+    }
+}

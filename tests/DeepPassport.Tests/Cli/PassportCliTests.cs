@@ -1,0 +1,74 @@
+using System.Text.Json;
+using DeepPassport.Engine.IO;
+
+namespace DeepPassport.Tests.Cli;
+
+public class PassportCliTests
+{
+    /// <summary>train --scheme v2 writes the deployment and owner artefacts; verify reports every key the issue names.</summary>
+    [Fact]
+    public void TrainV2ThenVerifyWithJson()
+    {
+        var data = CliHarness.FakeCifar(64);
+        var run = CliHarness.TempDir();
+        var r = CliHarness.Run("train", "--arch", "alexnet", "--scheme", "v2", "--norm", "gn", "--passport-config", "alexnet-last3",
+            "--key-type", "shuffle", "--data", data, "--train-batches", "1", "--epochs", "1", "--batch-size", "16", "--seed", "2", "--out", run, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.True(File.Exists(Path.Combine(run, "deployment.safetensors")));
+        Assert.True(File.Exists(Path.Combine(run, "owner", "passports.safetensors")));
+        Assert.False(File.Exists(Path.Combine(run, "model.safetensors")));
+        var metrics = JsonDocument.Parse(File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))[0]).RootElement;
+        foreach (var key in new[] { "deployment_accuracy", "verification_accuracy", "signature_detection" }) Assert.True(metrics.TryGetProperty(key, out _), key);
+        var (state, _) = StateDictFile.Load(Path.Combine(run, "deployment.safetensors"));
+        Assert.DoesNotContain(state.Keys, k => k.Contains("key"));
+
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
+            "--data", data, "--fake-draws", "2", "--fake-images", "32", "--json");
+        Assert.True(r.ExitCode is 0 or 1, r.Error);
+        var report = JsonDocument.Parse(r.Out).RootElement;
+        foreach (var key in new[] { "deployment_accuracy", "verification_accuracy", "signature_detection", "bit_error_rate", "p_value",
+                     "fake_passport_accuracy_mean", "trigger_accuracy", "verdict" })
+            Assert.True(report.TryGetProperty(key, out _), key);
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("trigger_accuracy").ValueKind);
+        Assert.Equal(r.ExitCode == 0 ? "owned" : "not_shown", report.GetProperty("verdict").GetString());
+
+        // An independently trained plain model is not claimed: exit 1.
+        var plainRun = CliHarness.TempDir();
+        r = CliHarness.Run("train", "--arch", "alexnet", "--norm", "gn", "--data", data, "--train-batches", "1", "--epochs", "1", "--batch-size", "16", "--out", plainRun, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(plainRun, "model.safetensors"), "--owner", Path.Combine(run, "owner"),
+            "--data", data, "--fake-draws", "1", "--fake-images", "16", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("not_shown", JsonDocument.Parse(r.Out).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void BadPassportOptionsAreUsageErrors()
+    {
+        var data = CliHarness.FakeCifar(16);
+        var run = CliHarness.TempDir();
+        var r = CliHarness.Run("train", "--passport-config", "alexnet-all", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--scheme", r.Error);
+
+        var config = Path.Combine(run, "my.json");
+        File.WriteAllText(config, """{"4": true, "9": true}""");
+        r = CliHarness.Run("train", "--scheme", "v2", "--passport-config", config, "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown layer '9'", r.Error);
+        Assert.Contains("my.json", r.Error);
+
+        File.WriteAllText(config, """{"0": "a signature much longer than eight bytes"}""");
+        r = CliHarness.Run("train", "--scheme", "v1", "--passport-config", config, "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("64 channels", r.Error);
+
+        r = CliHarness.Run("train", "--scheme", "v2", "--passport-config", "resnet18-all", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("resnet18", r.Error);
+
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "nope.safetensors"), "--owner", run, "--data", data);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("owner.json", r.Error);
+    }
+}

@@ -1,0 +1,95 @@
+using DeepPassport.Engine.IO;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Models;
+using DeepPassport.Owner;
+using DeepPassport.Passports;
+using DeepPassport.Schemes;
+
+namespace DeepPassport.Tests.Schemes;
+
+public class DeploymentExportTests
+{
+    /// <summary>A passport model whose norm statistics and public affine are not the initial ones.</summary>
+    internal static DeepIprModel Trained(DeepIprScheme scheme, NormType norm, string config = "alexnet-last3", ulong seed = 3)
+    {
+        var model = new DeepIprModel("alexnet", 10, PassportConfig.Load(config, "alexnet"), scheme, norm, seed);
+        var rng = new Rng(seed);
+        foreach (var p in model.Network.Parameters())
+            if (p.Value.Rank == 1) foreach (ref float v in p.Value.Data.AsSpan()) v += 0.3f * (float)rng.NextNormal();
+        using (NoGrad.Scope()) model.Forward(Tensor.Randn(rng, 8, 3, 32, 32), model.Branches[0]);   // moves running statistics
+        model.Network.Eval();
+        return model;
+    }
+
+    [Theory]
+    [InlineData(DeepIprScheme.V2, NormType.Bn)]
+    [InlineData(DeepIprScheme.V2, NormType.Gn)]
+    [InlineData(DeepIprScheme.V2, NormType.In)]
+    [InlineData(DeepIprScheme.V2, NormType.None)]
+    [InlineData(DeepIprScheme.V3, NormType.Bn)]
+    [InlineData(DeepIprScheme.V1, NormType.Bn)]
+    [InlineData(DeepIprScheme.V1, NormType.None)]
+    public void DeploymentLoadsStrictlyIntoThePlainModelAndComputesTheDeploymentBranch(DeepIprScheme scheme, NormType norm)
+    {
+        var model = Trained(scheme, norm);
+        var (state, description, _) = DeploymentExport.ToPlain(model);
+        var plain = description.CreateModel(seed: 99);
+        plain.LoadStateDict(state, strict: true);
+        plain.Eval();
+        var x = Tensor.Randn(new Rng(5), 3, 3, 32, 32);
+        using var _ = NoGrad.Scope();
+        // V2/V3 ship the public branch; V1 ships its passport branch materialised.
+        var expected = model.Forward(x, scheme == DeepIprScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
+        var actual = plain.Forward(x).Data;
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-3f * (1 + Math.Abs(expected[i])));
+    }
+
+    [Theory]
+    [InlineData(NormType.Bn)]
+    [InlineData(NormType.None)]
+    public void LoadingTheDeploymentBackGivesTheOwnersVerificationBranch(NormType norm)
+    {
+        var model = Trained(DeepIprScheme.V2, norm);
+        var (state, _, folded) = DeploymentExport.ToPlain(model);
+        var fresh = new DeepIprModel("alexnet", 10, DeepIprScheme.V2, norm, model.Keys(), seed: 1234);
+        DeploymentExport.LoadPlain(fresh, state, folded, "test");
+        fresh.Network.Eval();
+        var x = Tensor.Randn(new Rng(6), 2, 3, 32, 32);
+        using var _ = NoGrad.Scope();
+        foreach (var branch in new[] { Branch.Deployment, Branch.Verification })
+        {
+            var a = model.Forward(x, branch).Data;
+            var b = fresh.Forward(x, branch).Data;
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-3f * (1 + Math.Abs(a[i])));
+        }
+    }
+
+    /// <summary>No passport, private or signature tensor in the package: neither by name nor by its bytes.</summary>
+    [Fact]
+    public void TheDeploymentFileHoldsNoSecret()
+    {
+        var model = Trained(DeepIprScheme.V2, NormType.Bn, "alexnet-all");
+        var dir = Path.Combine(Path.GetTempPath(), "dp-export-" + Guid.NewGuid().ToString("N")[..8]);
+        RunArtefacts.Save(dir, model, PassportConfig.Load("alexnet-all", "alexnet"), KeyType.Random, 0.1f, 3);
+        var file = Path.Combine(dir, RunArtefacts.DeploymentFile);
+        var (state, meta) = StateDictFile.Load(file);
+        Assert.DoesNotContain(state.Keys, k => k.Contains("key") || k.EndsWith(".scale") || k.EndsWith(".bias") && !k.Contains(".bn.") && !k.StartsWith("classifier"));
+        var plainNames = ModelFactory.Create("alexnet", 10, NormType.Bn, 0).StateDict().Keys.ToHashSet();
+        Assert.True(plainNames.SetEquals(state.Keys));
+        Assert.Equal("alexnet", meta["arch"]);
+
+        var bytes = File.ReadAllBytes(file);
+        foreach (var k in model.Keys())
+        {
+            foreach (var secret in new[] { k.PassportBeta, k.PassportGamma })
+                Assert.False(Contains(bytes, System.Runtime.InteropServices.MemoryMarshal.AsBytes(secret.Data.AsSpan(0, 16)).ToArray()), $"passport bytes of {k.Path} in the deployment");
+            var bits = k.Signature.Bits.Select(b => (float)b).ToArray();
+            Assert.False(Contains(bytes, System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.AsSpan(0, 32)).ToArray()), $"signature of {k.Path} in the deployment");
+        }
+        Assert.False(Contains(bytes, System.Text.Encoding.UTF8.GetBytes(model.Keys()[0].Signature.ToString()[..64])));
+        Directory.Delete(dir, true);
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}
