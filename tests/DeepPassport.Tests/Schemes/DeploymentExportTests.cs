@@ -11,9 +11,9 @@ namespace DeepPassport.Tests.Schemes;
 public class DeploymentExportTests
 {
     /// <summary>A passport model whose norm statistics and public affine are not the initial ones.</summary>
-    internal static DeepIprModel Trained(DeepIprScheme scheme, NormType norm, string config = "alexnet-last3", ulong seed = 3)
+    internal static DeepIprModel Trained(DeepIprScheme scheme, NormType norm, string config = "alexnet-last3", ulong seed = 3, string arch = "alexnet")
     {
-        var model = new DeepIprModel("alexnet", 10, PassportConfig.Load(config, "alexnet"), scheme, norm, seed);
+        var model = new DeepIprModel(arch, 10, PassportConfig.Load(config, arch), scheme, norm, seed);
         var rng = new Rng(seed);
         foreach (var p in model.Network.Parameters())
             if (p.Value.Rank == 1) foreach (ref float v in p.Value.Data.AsSpan()) v += 0.3f * (float)rng.NextNormal();
@@ -43,6 +43,26 @@ public class DeploymentExportTests
         var expected = model.Forward(x, scheme == DeepIprScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
         var actual = plain.Forward(x).Data;
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-3f * (1 + Math.Abs(expected[i])));
+    }
+
+    /// <summary>ResNet-18 with all of layer4 as passport layers (incl. the shortcut, which has no ReLU).</summary>
+    [Theory]
+    [InlineData(DeepIprScheme.V2)]
+    [InlineData(DeepIprScheme.V1)]
+    public void ResNet18DeploymentIsThePlainResNet(DeepIprScheme scheme)
+    {
+        var model = Trained(scheme, NormType.Bn, "resnet18-layer4", arch: "resnet18");
+        Assert.Equal(5, model.PassportLayers.Count);
+        var (state, description, _) = DeploymentExport.ToPlain(model);
+        var plain = ModelFactory.Create("resnet18", 10, NormType.Bn, 1);
+        plain.LoadStateDict(state, strict: true);
+        plain.Eval();
+        var x = Tensor.Randn(new Rng(5), 2, 3, 32, 32);
+        using var _ = NoGrad.Scope();
+        var expected = model.Forward(x, scheme == DeepIprScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
+        var actual = plain.Forward(x).Data;
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-3f * (1 + Math.Abs(expected[i])));
+        Assert.Equal("resnet18", description.Arch);
     }
 
     [Theory]
