@@ -11,7 +11,9 @@ public sealed record PassportLayerSpec(string Path, int InChannels, int Channels
 /// Which conv blocks of an architecture are passport layers, in the original JSON format (reference-spec §1.5): a
 /// flat object keyed by feature index for AlexNet (<c>{"4": true, "6": "my signature"}</c>), a tree mirroring the
 /// modules for ResNet-18 (<c>{"layer4": {"0": {"convbnrelu_1": true, ...}}}</c>). Values: false (plain block),
-/// true (random signature), a string (its UTF-8 bits) or an integer (constant bits).
+/// true (random signature), a string (its UTF-8 bits) or an integer (constant bits); beyond the original format,
+/// <c>{"bits": "0110..."}</c> or <c>{"file": "signature.txt"}</c> (a bits file, relative to the config file) give
+/// the leading bits explicitly.
 /// </summary>
 public sealed class PassportConfig
 {
@@ -64,6 +66,8 @@ public sealed class PassportConfig
             if (spec is null) continue;
             if (spec is SignatureSpec.Text t && Encoding.UTF8.GetByteCount(t.Value) * 8 > block.OutChannels)
                 throw new FormatException($"{source}: the signature of layer '{key}' needs {Encoding.UTF8.GetByteCount(t.Value) * 8} bits but the layer has {block.OutChannels} channels (at most {block.OutChannels / 8} UTF-8 bytes).");
+            if (spec is SignatureSpec.Bits bits && bits.Value.Length > block.OutChannels)
+                throw new FormatException($"{source}: the signature of layer '{key}' has {bits.Value.Length} bits but the layer has {block.OutChannels} channels.");
             specs[path] = spec;
         }
         var layers = blocks.Where(b => specs.ContainsKey(b.Path))
@@ -79,6 +83,7 @@ public sealed class PassportConfig
         null => false,
         SignatureSpec.Text t => t.Value,
         SignatureSpec.Constant c => c.Value,
+        SignatureSpec.Bits b => new JsonObject { ["bits"] = b.Value.ToString() },
         _ => true,
     }).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
@@ -101,13 +106,29 @@ public sealed class PassportConfig
         foreach (var (k, v) in obj)
         {
             string key = prefix.Length == 0 ? k : prefix + "." + k;
-            if (v is JsonObject child) foreach (var e in Flatten(child, key)) yield return e;
+            if (v is JsonObject child && !IsBitsLeaf(child)) foreach (var e in Flatten(child, key)) yield return e;
             else yield return (key, v);
         }
     }
 
+    /// <summary>An explicit-bits leaf: an object whose only key is "bits" or "file" (no module is named so).</summary>
+    private static bool IsBitsLeaf(JsonObject o) => o.Count == 1 && (o.ContainsKey("bits") || o.ContainsKey("file"));
+
     private static SignatureSpec? ToSpec(JsonNode? value, string key, string source)
     {
+        if (value is JsonObject o && IsBitsLeaf(o))
+        {
+            if (o["bits"]?.GetValueKind() == JsonValueKind.String) return new SignatureSpec.Bits(Signature.Parse(o["bits"]!.GetValue<string>(), $"{source} layer '{key}'"));
+            if (o["file"]?.GetValueKind() == JsonValueKind.String)
+            {
+                string file = o["file"]!.GetValue<string>();
+                string dir = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Environment.CurrentDirectory;
+                string path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
+                if (!File.Exists(path)) throw new FormatException($"{source}: the signature file '{path}' of layer '{key}' does not exist.");
+                return new SignatureSpec.Bits(Signature.Parse(File.ReadAllText(path), path));
+            }
+            throw new FormatException($"{source}: layer '{key}': \"bits\" and \"file\" take a string.");
+        }
         if (value is JsonValue v)
         {
             if (v.TryGetValue(out bool b)) return b ? new SignatureSpec.Random() : null;

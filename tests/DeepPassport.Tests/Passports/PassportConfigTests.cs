@@ -58,6 +58,29 @@ public class PassportConfigTests
         Assert.Contains("my-config.json", e.Message);
     }
 
+    /// <summary>Explicit bits, inline or from a bits file next to the config; the rest of the layer is random.</summary>
+    [Fact]
+    public void SignatureBitsFromAStringOrAFile()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-config-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "sig.txt"), "+1 -1 -1 +1\n1 1 0 0\n");
+        var path = Path.Combine(dir, "config.json");
+        File.WriteAllText(path, """{"4": {"bits": "1100"}, "6": {"file": "sig.txt"}}""");
+        var c = PassportConfig.Load(path, "alexnet");
+        var sig = c.Layers[1].Signature.Create(256, new Engine.Tensors.Rng(1));
+        Assert.Equal(256, sig.Length);
+        Assert.Equal("10011100", sig.ToString()[..8]);
+        Assert.Equal("1100", c.Layers[0].Signature.Create(384, new Engine.Tensors.Rng(1)).ToString()[..4]);
+        Assert.Equal(c.Layers, PassportConfig.Parse(c.ToJson(), "alexnet", "round trip").Layers);
+
+        File.WriteAllText(path, """{"4": {"file": "missing.txt"}}""");
+        Assert.Contains("missing.txt", Assert.Throws<FormatException>(() => PassportConfig.Load(path, "alexnet")).Message);
+        File.WriteAllText(path, """{"4": {"bits": "10x1"}}""");
+        Assert.Contains("10x1", Assert.Throws<FormatException>(() => PassportConfig.Load(path, "alexnet")).Message);
+        Directory.Delete(dir, true);
+    }
+
     [Fact]
     public void PresetForAnotherArchitectureOrMissingFileIsRefused()
     {
