@@ -13,12 +13,13 @@ namespace DeepPassport.Bench;
 /// </summary>
 public static class EngineBench
 {
-    public static void Run(int rounds)
+    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,gemm" by default).</summary>
+    public static void Run(int rounds, string what = "step,ops,gemm")
     {
         Console.WriteLine($"threads {Parallelism.Degree}, GEMM {Gemm.Best}");
-        TrainStep(rounds);
-        Ops(rounds);
-        GemmRate(rounds);
+        if (what.Contains("step")) TrainStep(rounds);
+        if (what.Contains("ops")) Ops(rounds);
+        if (what.Contains("gemm")) GemmRate(rounds);
     }
 
     private static void TrainStep(int rounds)

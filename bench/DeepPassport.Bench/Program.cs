@@ -1,11 +1,12 @@
 using DeepPassport.Bench;
 
 // dotnet run -c Release --project bench/DeepPassport.Bench -- data [DATA_DIR] [ROUNDS]
-// dotnet run -c Release --project bench/DeepPassport.Bench -- engine [ROUNDS]
+// dotnet run -c Release --project bench/DeepPassport.Bench -- engine [ROUNDS] [step,ops,gemm]
 string mode = args.Length > 0 ? args[0] : "data";
 if (mode == "engine")
 {
-    EngineBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+    if (args.Length > 2) EngineBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5, args[2]);
+    else EngineBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
     return 0;
 }
 string data = args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("DEEPPASSPORT_DATA")
