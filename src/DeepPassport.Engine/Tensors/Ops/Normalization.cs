@@ -162,13 +162,13 @@ public static partial class F
             {
                 var ds = new float[c];
                 for (int p = 0; p < n * c; p++) ds[p % c] += TensorPrimitives.Dot(g.Data.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw));
-                scale.AccumulateGrad(ds);
+                scale.AccumulateGradOwned(ds);
             }
             if (bias is { RequiresGrad: true })
             {
                 var db = new float[c];
                 for (int p = 0; p < n * c; p++) db[p % c] += TensorPrimitives.Sum(g.Data.AsSpan(p * hw, hw));
-                bias.AccumulateGrad(db);
+                bias.AccumulateGradOwned(db);
             }
         });
     }

@@ -108,7 +108,7 @@ public static partial class F
         {
             var d = new float[x.Size];
             Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => d[i] += g.Data[o] * inv));
-            x.AccumulateGrad(d);
+            x.AccumulateGradOwned(d);
         });
     }
 
@@ -123,7 +123,7 @@ public static partial class F
         {
             var d = new float[x.Size];
             for (int p = 0; p < planes; p++) d.AsSpan(p * hw, hw).Fill(g.Data[p] / hw);
-            x.AccumulateGrad(d);
+            x.AccumulateGradOwned(d);
         });
     }
 }
