@@ -35,50 +35,95 @@ public static unsafe class Gemm
             throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
         if (!accumulate) c[..(m * n)].Clear();
         if (m == 0 || n == 0 || k == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
+            Run(isa, transA, pa, null, transB, pb, pc, m, n, k, parallel);
+    }
+
+    /// <summary>C = A op(B), or C += A op(B), with A packed beforehand (m x k): for a left factor used many times.</summary>
+    public static void Multiply(PackedA a, bool transB, int n, ReadOnlySpan<float> b, Span<float> c, bool accumulate, bool parallel = false)
+    {
+        int m = a.M, k = a.K;
+        if (b.Length < (long)k * n || c.Length < (long)m * n)
+            throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
+        if (!accumulate) c[..(m * n)].Clear();
+        if (m == 0 || n == 0 || k == 0) return;
+        fixed (float* pap = a.Data, pb = b, pc = c)
+            Run(a.Isa, false, null, pap, transB, pb, pc, m, n, k, parallel);
+    }
+
+    /// <summary>
+    /// Splits a product between threads when asked: by column ranges (each thread packs its own B, and A is read
+    /// by both) when there are enough columns, otherwise by row blocks of A within each K block.
+    /// </summary>
+    private static void Run(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c, int m, int n, int k, bool parallel)
+    {
         var (mr, nr) = TileOf(isa);
-        int nPanels = (n + nr - 1) / nr;
+        int parts = parallel ? Parallelism.ChunkCount((n + nr - 1) / nr) : 1;
+        if (parts > 1 && n >= 4 * nr * parts)
+        {
+            nint pa = (nint)a, pap = (nint)aPacked, pb = (nint)b, pc = (nint)c;
+            int panels = (n + nr - 1) / nr;
+            Parallelism.For(0, parts, t =>
+            {
+                int j0 = (int)((long)panels * t / parts) * nr, j1 = Math.Min(n, (int)((long)panels * (t + 1) / parts) * nr);
+                float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
+                Columns(isa, transA, (float*)pa, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, false);
+            });
+        }
+        else Columns(isa, transA, a, aPacked, transB, b, c, m, n, k, n, parallel);
+    }
+
+    /// <summary>C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long.</summary>
+    private static void Columns(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c,
+        int m, int n, int k, int ld, bool parallel)
+    {
+        var (mr, nr) = TileOf(isa);
+        int nPanels = (n + nr - 1) / nr, mPad = (m + mr - 1) / mr * mr;
         float[] bPack = ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC));
         try
         {
-            fixed (float* pa = a, pb = b, pc = c, pbp = bPack)
-            {
+            fixed (float* pbp = bPack)
                 for (int p0 = 0; p0 < k; p0 += KC)
                 {
                     int kc = Math.Min(KC, k - p0);
-                    PackB(transB, pb, n, k, p0, kc, nr, pbp);
+                    PackB(transB, b, n, k, ld, p0, kc, nr, pbp);
                     int mBlocks = (m + MC - 1) / MC;
-                    var job = new Job(isa, transA, pa, pbp, pc, m, n, k, p0, kc, mr, nr);
+                    var job = new Job(isa, transA, a, aPacked is null ? null : aPacked + (long)mPad * p0, pbp, c, m, n, k, ld, p0, kc, mr, nr);
                     if (parallel && mBlocks > 1 && Parallelism.Degree > 1)
                         Parallelism.For(0, mBlocks, job.RunBlock);
                     else
                         for (int ib = 0; ib < mBlocks; ib++) job.RunBlock(ib);
                 }
-            }
         }
         finally { ArrayPoolF.Return(bPack); }
     }
 
-    private static (int mr, int nr) TileOf(Isa isa) => isa switch
+    internal static (int mr, int nr) TileOf(Isa isa) => isa switch
     {
         Isa.Avx512 => (8, 32),
         Isa.Avx2Fma => (6, 16),
         _ => (4, 4),
     };
 
-    /// <summary>One K-block of the product, split into M-blocks that may run on different threads.</summary>
-    private readonly struct Job(Isa isa, bool transA, float* a, float* bPack, float* c, int m, int n, int k, int p0, int kc, int mr, int nr)
+    /// <summary>
+    /// One K-block of the product, split into M-blocks that may run on different threads. A comes packed for this
+    /// K block (panel of rows i at i * kc) or is packed here block by block.
+    /// </summary>
+    private readonly struct Job(Isa isa, bool transA, float* a, float* aPacked, float* bPack, float* c, int m, int n, int k, int ldc, int p0, int kc, int mr, int nr)
     {
-        private readonly nint _a = (nint)a, _bPack = (nint)bPack, _c = (nint)c;
+        private readonly nint _a = (nint)a, _aPacked = (nint)aPacked, _bPack = (nint)bPack, _c = (nint)c;
 
         public void RunBlock(int ib)
         {
             int i0 = ib * MC, mc = Math.Min(MC, m - i0);
             int mPanels = (mc + mr - 1) / mr;
-            float[] aPack = ArrayPoolF.Rent(mPanels * mr * kc);
+            float[]? aPack = _aPacked == 0 ? ArrayPoolF.Rent(mPanels * mr * kc) : null;
             Span<float> edge = stackalloc float[8 * 32];
-            fixed (float* pap = aPack, pedge = edge)
+            fixed (float* pOwn = aPack, pedge = edge)
             {
-                PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
+                float* pap = pOwn;
+                if (aPack is not null) PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
+                else pap = (float*)_aPacked + (long)i0 * kc;
                 for (int j0 = 0; j0 < n; j0 += nr)
                 {
                     int nrr = Math.Min(nr, n - j0);
@@ -87,21 +132,29 @@ public static unsafe class Gemm
                     {
                         int mrr = Math.Min(mr, mc - ii);
                         float* ap = pap + (long)(ii / mr) * mr * kc;
-                        float* cTile = (float*)_c + (long)(i0 + ii) * n + j0;
-                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, n);
+                        float* cTile = (float*)_c + (long)(i0 + ii) * ldc + j0;
+                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, ldc);
                         else
                         {
                             // Edge tile: compute a full tile into scratch, add the valid part.
                             new Span<float>(pedge, mr * nr).Clear();
                             Kernel(isa, kc, ap, bp, pedge, nr);
                             for (int r = 0; r < mrr; r++)
-                                for (int q = 0; q < nrr; q++) cTile[(long)r * n + q] += pedge[r * nr + q];
+                                for (int q = 0; q < nrr; q++) cTile[(long)r * ldc + q] += pedge[r * nr + q];
                         }
                     }
                 }
             }
-            ArrayPoolF.Return(aPack);
+            if (aPack is not null) ArrayPoolF.Return(aPack);
         }
+    }
+
+    /// <summary>Packs all of op(A) (m x k) as <see cref="Run"/> reads it: K block p0 at mPad * p0, row panel i at i * kc.</summary>
+    internal static void PackAll(bool transA, float* a, int m, int k, int mr, float* dst)
+    {
+        int mPad = (m + mr - 1) / mr * mr;
+        for (int p0 = 0; p0 < k; p0 += KC)
+            PackA(transA, a, m, k, 0, m, p0, Math.Min(KC, k - p0), mr, dst + (long)mPad * p0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -115,26 +168,34 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>B[p0:p0+kc, :] into panels of nr columns, each panel kc rows of nr values, zero padded.</summary>
-    private static void PackB(bool transB, float* b, int n, int k, int p0, int kc, int nr, float* dst)
+    /// <summary>
+    /// B[p0:p0+kc, 0:n] into panels of nr columns, each panel kc rows of nr values, zero padded. Rows of B are ld
+    /// long; transposed, B^T's rows are k long and are read along their length.
+    /// </summary>
+    private static void PackB(bool transB, float* b, int n, int k, int ld, int p0, int kc, int nr, float* dst)
     {
         for (int j0 = 0; j0 < n; j0 += nr)
         {
             int w = Math.Min(nr, n - j0);
-            for (int p = 0; p < kc; p++)
+            if (!transB)
+                for (int p = 0; p < kc; p++)
+                {
+                    float* d = dst + p * nr, src = b + (long)(p0 + p) * ld + j0;
+                    int q = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                        for (; q <= w - 16; q += 16) Vector512.Store(Vector512.Load(src + q), d + q);
+                    for (; q < w; q++) d[q] = src[q];
+                    for (; q < nr; q++) d[q] = 0;
+                }
+            else
             {
-                float* d = dst + p * nr;
-                if (!transB)
+                for (int q = 0; q < w; q++)
                 {
-                    float* src = b + (long)(p0 + p) * n + j0;
-                    for (int q = 0; q < w; q++) d[q] = src[q];
+                    float* src = b + (long)(j0 + q) * k + p0;
+                    for (int p = 0; p < kc; p++) dst[p * nr + q] = src[p];
                 }
-                else
-                {
-                    float* src = b + (long)j0 * k + p0 + p;
-                    for (int q = 0; q < w; q++) d[q] = src[(long)q * k];
-                }
-                for (int q = w; q < nr; q++) d[q] = 0;
+                if (w < nr)
+                    for (int p = 0; p < kc; p++) new Span<float>(dst + p * nr + w, nr - w).Clear();
             }
             dst += (long)nr * kc;
         }
@@ -146,21 +207,24 @@ public static unsafe class Gemm
         for (int ii = 0; ii < mc; ii += mr)
         {
             int h = Math.Min(mr, mc - ii);
-            for (int p = 0; p < kc; p++)
+            if (!transA)
             {
-                float* d = dst + p * mr;
-                if (!transA)
+                // Read each row of A along its length; write it down the panel with stride mr.
+                for (int r = 0; r < h; r++)
                 {
-                    float* src = a + (long)(i0 + ii) * k + p0 + p;
-                    for (int r = 0; r < h; r++) d[r] = src[(long)r * k];
+                    float* src = a + (long)(i0 + ii + r) * k + p0;
+                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
                 }
-                else
-                {
-                    float* src = a + (long)(p0 + p) * m + i0 + ii;
-                    for (int r = 0; r < h; r++) d[r] = src[r];
-                }
-                for (int r = h; r < mr; r++) d[r] = 0;
+                if (h < mr)
+                    for (int p = 0; p < kc; p++) new Span<float>(dst + p * mr + h, mr - h).Clear();
             }
+            else
+                for (int p = 0; p < kc; p++)
+                {
+                    float* d = dst + p * mr, src = a + (long)(p0 + p) * m + i0 + ii;
+                    for (int r = 0; r < h; r++) d[r] = src[r];
+                    for (int r = h; r < mr; r++) d[r] = 0;
+                }
             dst += (long)mr * kc;
         }
     }

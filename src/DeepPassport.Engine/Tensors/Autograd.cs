@@ -43,6 +43,17 @@ public sealed partial class Tensor
     internal void AccumulateGrad(Tensor g) => AccumulateGrad(g.Data);
 
     /// <summary>
+    /// Grad += g for a fresh array that nothing else holds: on first use the array becomes the gradient instead
+    /// of being copied. Callers must not touch <paramref name="g"/> afterwards.
+    /// </summary>
+    internal void AccumulateGradOwned(float[] g)
+    {
+        if (!RequiresGrad) return;
+        if (Grad is null && g.Length == Size) Grad = new Tensor(g, Shape);
+        else AccumulateGrad(g);
+    }
+
+    /// <summary>
     /// Reverse-mode differentiation from this tensor: dL/dL = 1 for a scalar, or <paramref name="gradient"/>.
     /// Gradients accumulate into the leaves that require them; the graph is released afterwards.
     /// </summary>

@@ -23,83 +23,104 @@ public static partial class F
         int n = x.Shape[0];
         var y = new Tensor(n, g.OutC, g.OutH, g.OutW);
         var plan = new ConvChunks(n, g);
-        Parallelism.For(0, plan.Count, c =>
-        {
-            var (first, count) = plan.Range(c);
-            if (g.IsPointwise)
-                for (int i = first; i < first + count; i++)
-                    Gemm.Multiply(false, false, g.OutC, g.OutPlane, g.InC, weight.Data, x.Data.AsSpan(i * g.InSize, g.InSize), y.Data.AsSpan(i * g.OutSize, g.OutSize), false);
-            else
+        // The weights [Cout, Cin*kh*kw] are the left factor of every chunk's product: pack them once.
+        using (var w = new PackedA(false, g.OutC, g.ColRows, weight.Data))
+            Parallelism.For(0, plan.Count, c =>
             {
-                int cols = count * g.OutPlane;
-                float[] col = ArrayPoolF.Rent(g.ColRows * cols), yc = ArrayPoolF.Rent(g.OutC * cols);
-                for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
-                Gemm.Multiply(false, false, g.OutC, cols, g.ColRows, weight.Data, col, yc, false);
-                ChunkLayout.Scatter(yc, y.Data.AsSpan(first * g.OutSize, count * g.OutSize), g.OutC, count, g.OutPlane);
-                ArrayPoolF.Return(col); ArrayPoolF.Return(yc);
-            }
-            if (bias is not null)
-                for (int i = first; i < first + count; i++)
-                    for (int o = 0; o < g.OutC; o++)
-                    {
-                        var plane = y.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane);
-                        TensorPrimitives.Add(plane, bias.Data[o], plane);
-                    }
-        });
+                var (first, count) = plan.Range(c);
+                if (g.IsPointwise)
+                    for (int i = first; i < first + count; i++)
+                        Gemm.Multiply(w, false, g.OutPlane, x.Data.AsSpan(i * g.InSize, g.InSize), y.Data.AsSpan(i * g.OutSize, g.OutSize), false);
+                else
+                {
+                    int cols = count * g.OutPlane;
+                    float[] col = ArrayPoolF.Rent(g.ColRows * cols), yc = ArrayPoolF.Rent(g.OutC * cols);
+                    for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
+                    Gemm.Multiply(w, false, cols, col, yc, false);
+                    ChunkLayout.Scatter(yc, y.Data.AsSpan(first * g.OutSize, count * g.OutSize), g.OutC, count, g.OutPlane);
+                    ArrayPoolF.Return(col); ArrayPoolF.Return(yc);
+                }
+                if (bias is not null)
+                    for (int i = first; i < first + count; i++)
+                        for (int o = 0; o < g.OutC; o++)
+                        {
+                            var plane = y.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane);
+                            TensorPrimitives.Add(plane, bias.Data[o], plane);
+                        }
+            });
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Tensor.Record(y, inputs, dy => Conv2dBackward(x, weight, bias, dy, g));
     }
 
+    /// <summary>
+    /// Each worker takes every workers-th chunk and sums its dW into its own buffer (the first is a fresh array that
+    /// becomes the gradient, the others pooled), so dW buffers number the workers, not the chunks.
+    /// </summary>
     private static void Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g)
     {
         int n = x.Shape[0];
         float[]? dx = x.RequiresGrad ? new float[x.Size] : null;
         bool needW = weight.RequiresGrad;
         var plan = new ConvChunks(n, g);
-        var dwParts = needW ? new float[plan.Count][] : null;
-        Parallelism.For(0, plan.Count, c =>
-        {
-            var (first, count) = plan.Range(c);
-            float[]? dw = needW ? new float[weight.Size] : null;
-            if (g.IsPointwise)
-                for (int i = first; i < first + count; i++)
-                {
-                    var xi = x.Data.AsSpan(i * g.InSize, g.InSize);
-                    var dyi = dy.Data.AsSpan(i * g.OutSize, g.OutSize);
-                    if (dw is not null) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
-                    if (dx is not null) Gemm.Multiply(true, false, g.InC, g.OutPlane, g.OutC, weight.Data, dyi, dx.AsSpan(i * g.InSize, g.InSize), false);
-                }
-            else
+        int workers = Parallelism.ChunkCount(plan.Count);
+        var dwParts = new float[workers][];
+        if (needW)
+            for (int t = 0; t < workers; t++)
             {
-                int cols = count * g.OutPlane;
-                float[] col = ArrayPoolF.Rent(g.ColRows * cols), dyc = ArrayPoolF.Rent(g.OutC * cols);
-                ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), dyc, g.OutC, count, g.OutPlane);
-                if (dw is not null)
-                {
-                    for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
-                    Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
-                }
-                if (dx is not null)
-                {
-                    Gemm.Multiply(true, false, g.ColRows, cols, g.OutC, weight.Data, dyc, col, false);
-                    for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
-                }
-                ArrayPoolF.Return(col); ArrayPoolF.Return(dyc);
+                dwParts[t] = t == 0 ? new float[weight.Size] : ArrayPoolF.Rent(weight.Size);
+                dwParts[t].AsSpan(0, weight.Size).Clear();
             }
-            if (dwParts is not null) dwParts[c] = dw!;
-        });
-        if (dx is not null) x.AccumulateGrad(dx);
-        if (dwParts is not null)
+        // dcol = W^T dY: W^T [Cin*kh*kw, Cout] is the left factor of every chunk; pack it once.
+        using var wt = dx is null ? null : new PackedA(true, g.ColRows, g.OutC, weight.Data);
+        Parallelism.For(0, workers, t =>
         {
-            for (int c = 1; c < dwParts.Length; c++) TensorPrimitives.Add(dwParts[0], dwParts[c], dwParts[0]);
-            weight.AccumulateGrad(dwParts[0]);
+            float[]? dw = needW ? dwParts[t] : null;
+            for (int c = t; c < plan.Count; c += workers)
+            {
+                var (first, count) = plan.Range(c);
+                if (g.IsPointwise)
+                    for (int i = first; i < first + count; i++)
+                    {
+                        var xi = x.Data.AsSpan(i * g.InSize, g.InSize);
+                        var dyi = dy.Data.AsSpan(i * g.OutSize, g.OutSize);
+                        if (dw is not null) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
+                        if (dx is not null) Gemm.Multiply(wt!, false, g.OutPlane, dyi, dx.AsSpan(i * g.InSize, g.InSize), false);
+                    }
+                else
+                {
+                    int cols = count * g.OutPlane;
+                    float[] col = ArrayPoolF.Rent(g.ColRows * cols), dyc = ArrayPoolF.Rent(g.OutC * cols);
+                    ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), dyc, g.OutC, count, g.OutPlane);
+                    if (dw is not null)
+                    {
+                        for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
+                        Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
+                    }
+                    if (dx is not null)
+                    {
+                        Gemm.Multiply(wt!, false, cols, dyc, col, false);
+                        for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
+                    }
+                    ArrayPoolF.Return(col); ArrayPoolF.Return(dyc);
+                }
+            }
+        });
+        if (dx is not null) x.AccumulateGradOwned(dx);
+        if (needW)
+        {
+            for (int t = 1; t < workers; t++)
+            {
+                TensorPrimitives.Add(dwParts[0], dwParts[t].AsSpan(0, weight.Size), dwParts[0]);
+                ArrayPoolF.Return(dwParts[t]);
+            }
+            weight.AccumulateGradOwned(dwParts[0]);
         }
         if (bias is not null && bias.RequiresGrad)
         {
             var db = new float[g.OutC];
             for (int i = 0; i < n; i++)
                 for (int o = 0; o < g.OutC; o++) db[o] += TensorPrimitives.Sum(dy.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane));
-            bias.AccumulateGrad(db);
+            bias.AccumulateGradOwned(db);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using DeepPassport.Engine.Kernels;
 
 namespace DeepPassport.Engine.Tensors;
 
@@ -20,15 +21,15 @@ public sealed partial class Tensor
 
     /// <summary>a + b. d/da = 1, d/db = 1.</summary>
     public Tensor Add(Tensor b) => Binary(this, b, TensorPrimitives.Add, static (x, y) => x + y,
-        (g, _, _) => g, (g, _, _) => g);
+        (g, _, _) => g, (g, _, _) => g, static (g, _, _, d) => g.CopyTo(d), static (g, _, _, d) => g.CopyTo(d));
 
     /// <summary>a - b. d/da = 1, d/db = -1.</summary>
     public Tensor Sub(Tensor b) => Binary(this, b, TensorPrimitives.Subtract, static (x, y) => x - y,
-        (g, _, _) => g, (g, _, _) => -g);
+        (g, _, _) => g, (g, _, _) => -g, static (g, _, _, d) => g.CopyTo(d), static (g, _, _, d) => TensorPrimitives.Negate(g, d));
 
     /// <summary>a * b. d/da = b, d/db = a.</summary>
     public Tensor Mul(Tensor b) => Binary(this, b, TensorPrimitives.Multiply, static (x, y) => x * y,
-        (g, _, y) => g * y, (g, x, _) => g * x);
+        (g, _, y) => g * y, (g, x, _) => g * x, static (g, _, y, d) => TensorPrimitives.Multiply(g, y, d), static (g, x, _, d) => TensorPrimitives.Multiply(g, x, d));
 
     /// <summary>a / b. d/da = 1/b, d/db = -a/b^2.</summary>
     public Tensor Div(Tensor b) => Binary(this, b, TensorPrimitives.Divide, static (x, y) => x / y,
@@ -36,13 +37,15 @@ public sealed partial class Tensor
 
     private delegate void SpanOp(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst);
     private delegate float GradRule(float g, float x, float y);
+    private delegate void SpanGradRule(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d);
 
     /// <summary>
     /// A broadcasting binary operator. The fast path (equal shapes) runs on TensorPrimitives; the general one walks
-    /// rows of the output. Gradients are computed per output element, then summed down to each input's shape.
+    /// rows of the output. Gradients are computed per output element, then summed down to each input's shape;
+    /// with equal shapes, by the span rules when given.
     /// </summary>
     private static Tensor Binary(Tensor a, Tensor b, SpanOp spanOp, Func<float, float, float> op,
-        GradRule gradA, GradRule gradB)
+        GradRule gradA, GradRule gradB, SpanGradRule? spanGradA = null, SpanGradRule? spanGradB = null)
     {
         bool same = a.Shape.AsSpan().SequenceEqual(b.Shape);
         int[] shape = same ? a.Shape : Broadcast.ResultShape(a.Shape, b.Shape);
@@ -60,8 +63,14 @@ public sealed partial class Tensor
         return Record(outT, [a, b], g =>
         {
             // Expand a and b to the output shape, apply each rule elementwise, then reduce.
-            float[] ga = new float[outT.Size], gb = new float[outT.Size], gd = g.Data, ad = a.Data, bd = b.Data;
             bool needA = a.RequiresGrad, needB = b.RequiresGrad;
+            if (same && spanGradA is not null && spanGradB is not null)
+            {
+                if (needA) { var d = new float[a.Size]; spanGradA(g.Data, a.Data, b.Data, d); a.AccumulateGradOwned(d); }
+                if (needB) { var d = new float[b.Size]; spanGradB(g.Data, a.Data, b.Data, d); b.AccumulateGradOwned(d); }
+                return;
+            }
+            float[] ga = needA ? new float[outT.Size] : [], gb = needB ? new float[outT.Size] : [], gd = g.Data, ad = a.Data, bd = b.Data;
             if (same)
                 for (int i = 0; i < gd.Length; i++)
                 {
@@ -78,8 +87,8 @@ public sealed partial class Tensor
                         if (needB) gb[o + i] = gradB(gd[o + i], x, y);
                     }
                 });
-            if (needA) a.AccumulateGrad(Broadcast.ReduceTo(ga, shape, a.Shape));
-            if (needB) b.AccumulateGrad(Broadcast.ReduceTo(gb, shape, b.Shape));
+            if (needA) a.AccumulateGradOwned(Broadcast.ReduceTo(ga, shape, a.Shape));
+            if (needB) b.AccumulateGradOwned(Broadcast.ReduceTo(gb, shape, b.Shape));
         });
     }
 
@@ -98,7 +107,7 @@ public sealed partial class Tensor
         {
             var d = new float[Size];
             TensorPrimitives.Multiply(g.Data, s, d);
-            AccumulateGrad(d);
+            AccumulateGradOwned(d);
         });
     }
 
@@ -118,15 +127,34 @@ public sealed partial class Tensor
             var d = new float[Size];
             var gd = g.Data; var y = o.Data;
             for (int i = 0; i < d.Length; i++) d[i] = gd[i] * derivative(x[i], y[i]);
-            AccumulateGrad(d);
+            AccumulateGradOwned(d);
+        });
+    }
+
+    /// <summary>
+    /// A unary operator whose backward is a span kernel backward(x, y, g, dx) rather than a per-element delegate,
+    /// for the hot activations.
+    /// </summary>
+    internal delegate void SpanBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
+
+    internal Tensor UnarySpan(Action<ReadOnlySpan<float>, Span<float>> forward, SpanBackward backward)
+    {
+        var o = new Tensor(Shape);
+        forward(Data, o.Data);
+        var x = Data;
+        return Record(o, this, g =>
+        {
+            var d = new float[Size];
+            backward(x, o.Data, g.Data, d);
+            AccumulateGradOwned(d);
         });
     }
 
     /// <summary>e^x; derivative e^x = y.</summary>
-    public Tensor Exp() => Unary(TensorPrimitives.Exp, static (_, y) => y);
+    public Tensor Exp() => UnarySpan(TensorPrimitives.Exp, static (_, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
 
     /// <summary>ln x; derivative 1/x.</summary>
-    public Tensor Log() => Unary(TensorPrimitives.Log, static (x, _) => 1f / x);
+    public Tensor Log() => UnarySpan(TensorPrimitives.Log, static (x, _, g, dx) => TensorPrimitives.Divide(g, x, dx));
 
     /// <summary>sqrt x; derivative 1/(2 sqrt x).</summary>
     public Tensor Sqrt() => Unary(TensorPrimitives.Sqrt, static (_, y) => 0.5f / y);
@@ -152,7 +180,7 @@ public sealed partial class Tensor
     public Tensor Tanh() => Unary(TensorPrimitives.Tanh, static (_, y) => 1 - y * y);
 
     /// <summary>max(0, x); derivative 1 where x &gt; 0.</summary>
-    public Tensor Relu() => Unary((x, y) => TensorPrimitives.Max(x, 0f, y), static (x, _) => x > 0 ? 1f : 0f);
+    public Tensor Relu() => UnarySpan(static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, _, g, dx) => VectorOps.ReluBackward(x, g, dx));
 
     /// <summary>x for x &gt; 0, slope * x otherwise.</summary>
     public Tensor LeakyRelu(float slope = 0.01f) => Unary((x, y) => { for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i]; },

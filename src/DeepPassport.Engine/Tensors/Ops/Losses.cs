@@ -41,7 +41,7 @@ public static partial class F
                     for (int j = 0; j < n; j++) gs += g.Data[b + j * inner];
                     for (int j = 0; j < n; j++) d[b + j * inner] = g.Data[b + j * inner] - MathF.Exp(y.Data[b + j * inner]) * gs;
                 }
-            x.AccumulateGrad(d);
+            x.AccumulateGradOwned(d);
         });
     }
 
@@ -79,7 +79,7 @@ public static partial class F
                 for (int j = 0; j < c; j++) d[i * c + j] = prob[i * c + j] * k;
                 d[i * c + labels[i]] -= k;
             }
-            logits.AccumulateGrad(d);
+            logits.AccumulateGradOwned(d);
         });
     }
 

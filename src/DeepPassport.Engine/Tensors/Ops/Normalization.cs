@@ -22,20 +22,21 @@ public static partial class F
         {
             int count = n * hw;
             if (count < 2) throw new ArgumentException($"BatchNorm2d: training needs more than one value per channel, got input {x.ShapeString}.");
+            // Per plane: its mean m_p and spread M2_p about it; combined M2 = sum M2_p + hw sum (m_p - mu)^2.
             Parallelism.For(0, c, ch =>
             {
                 double s = 0, ss = 0;
+                Span<float> planeMean = n <= 256 ? stackalloc float[n] : new float[n];
                 for (int i = 0; i < n; i++)
                 {
                     var span = x.Data.AsSpan((i * c + ch) * hw, hw);
-                    s += TensorPrimitives.Sum(span);
+                    float sum = TensorPrimitives.Sum(span);
+                    planeMean[i] = sum / hw;
+                    ss += VectorOps.CenteredSquares(span, planeMean[i]);
+                    s += sum;
                 }
                 double mu = s / count;
-                for (int i = 0; i < n; i++)
-                {
-                    var span = x.Data.AsSpan((i * c + ch) * hw, hw);
-                    foreach (float v in span) { double dv = v - mu; ss += dv * dv; }
-                }
+                foreach (float m in planeMean) ss += hw * (m - mu) * (m - mu);
                 double var = ss / count;
                 mean[ch] = (float)mu; invStd[ch] = (float)(1.0 / Math.Sqrt(var + eps));
                 if (runningMean is not null && runningVar is not null)
@@ -61,9 +62,9 @@ public static partial class F
         Parallelism.For(0, n * groups, k =>
         {
             var span = x.Data.AsSpan(k * size, size);
-            double mu = TensorPrimitives.Sum(span) / (double)size, ss = 0;
-            foreach (float v in span) { double dv = v - mu; ss += dv * dv; }
-            mean[k] = (float)mu; invStd[k] = (float)(1.0 / Math.Sqrt(ss / size + eps));
+            float mu = TensorPrimitives.Sum(span) / size;
+            double ss = VectorOps.CenteredSquares(span, mu);
+            mean[k] = mu; invStd[k] = (float)(1.0 / Math.Sqrt(ss / size + eps));
         });
         return NormalizeGroups(x, n, c, cpg, hw, mean, invStd, weight, bias, batchStats: true, perSample: true);
     }
@@ -74,71 +75,67 @@ public static partial class F
 
     /// <summary>
     /// y = weight[ch] * (x - mean[s]) * invStd[s] + bias[ch], where the statistic slot s is the channel (batch norm)
-    /// or (sample, group) (group norm). When the statistics came from the same x (<paramref name="batchStats"/>)
-    /// the backward pass differentiates through them: dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)),
-    /// means taken over the slot's elements.
+    /// or (sample, group) (group norm), computed as one pass y = a x + b per plane. When the statistics came from
+    /// the same x (<paramref name="batchStats"/>) the backward pass differentiates through them:
+    /// dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = weight * g, means over the slot.
+    /// With xhat = (x - mean) invStd that is one pass dx = (invStd w) g + (-invStd^2 B) x + invStd (invStd B mean - A),
+    /// A = mean(dxhat), B = mean(dxhat * xhat), after a first pass that sums g and g (x - mean) per plane.
     /// </summary>
     private static Tensor NormalizeGroups(Tensor x, int n, int c, int cpg, int hw, float[] mean, float[] invStd,
         Tensor? weight, Tensor? bias, bool batchStats, bool perSample)
     {
         if (weight is not null && weight.Size != c) throw new ArgumentException($"Norm: weight {weight.ShapeString} does not fit {c} channels.");
         if (bias is not null && bias.Size != c) throw new ArgumentException($"Norm: bias {bias.ShapeString} does not fit {c} channels.");
-        int groups = c / cpg;
-        int Slot(int i, int ch) => perSample ? i * groups + ch / cpg : ch;
-        var xhat = new float[x.Size];
+        int groups = c / cpg, planes = n * c;
+        int Slot(int p) => perSample ? p / c * groups + p % c / cpg : p % c;
+        float W(int ch) => weight?.Data[ch] ?? 1f;
         var y = new Tensor(x.Shape);
-        Parallelism.For(0, n * c, p =>
+        Parallelism.For(0, planes, p =>
         {
-            int i = p / c, ch = p % c, s = Slot(i, ch);
-            var src = x.Data.AsSpan(p * hw, hw); var xh = xhat.AsSpan(p * hw, hw); var dst = y.Data.AsSpan(p * hw, hw);
-            TensorPrimitives.Subtract(src, mean[s], xh);
-            TensorPrimitives.Multiply(xh, invStd[s], xh);
-            ScaleShift(xh, weight?.Data[ch] ?? 1f, bias?.Data[ch] ?? 0f, dst);
+            int ch = p % c, s = Slot(p);
+            float a = W(ch) * invStd[s], b = (bias?.Data[ch] ?? 0f) - mean[s] * a;
+            VectorOps.Affine(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
         });
         Tensor[] inputs = [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
         return Tensor.Record(y, inputs, g =>
         {
             var gd = g.Data;
+            // Per plane: sum g and sum g (x - mean); sum g xhat = invStd * the second.
+            var sumG = new float[planes]; var sumGX = new float[planes];
+            Parallelism.For(0, planes, p =>
+                (sumG[p], sumGX[p]) = VectorOps.CenteredDot(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), mean[Slot(p)]));
             if (weight is { RequiresGrad: true } || bias is { RequiresGrad: true })
             {
-                var dw = new float[c]; var db = new float[c];
-                for (int p = 0; p < n * c; p++)
-                {
-                    int ch = p % c;
-                    dw[ch] += TensorPrimitives.Dot(gd.AsSpan(p * hw, hw), xhat.AsSpan(p * hw, hw));
-                    db[ch] += TensorPrimitives.Sum(gd.AsSpan(p * hw, hw));
-                }
-                weight?.AccumulateGrad(dw);
-                bias?.AccumulateGrad(db);
+                var dw = new double[c]; var db = new double[c];
+                for (int p = 0; p < planes; p++) { dw[p % c] += (double)invStd[Slot(p)] * sumGX[p]; db[p % c] += sumG[p]; }
+                weight?.AccumulateGrad(Array.ConvertAll(dw, v => (float)v));
+                bias?.AccumulateGrad(Array.ConvertAll(db, v => (float)v));
             }
             if (!x.RequiresGrad) return;
-            // dxhat = g * weight; per slot: mean(dxhat) and mean(dxhat * xhat).
-            var dxhat = new float[x.Size];
-            for (int p = 0; p < n * c; p++) TensorPrimitives.Multiply(gd.AsSpan(p * hw, hw), weight?.Data[p % c] ?? 1f, dxhat.AsSpan(p * hw, hw));
-            var dx = new float[x.Size];
-            if (!batchStats)
-            {
-                for (int p = 0; p < n * c; p++) TensorPrimitives.Multiply(dxhat.AsSpan(p * hw, hw), invStd[p % c], dx.AsSpan(p * hw, hw));
-                x.AccumulateGrad(dx);
-                return;
-            }
             int slots = mean.Length;
             var m1 = new double[slots]; var m2 = new double[slots]; var count = new int[slots];
-            for (int p = 0; p < n * c; p++)
+            if (batchStats)
+                for (int p = 0; p < planes; p++)
+                {
+                    int s = Slot(p);
+                    m1[s] += (double)W(p % c) * sumG[p];
+                    m2[s] += (double)W(p % c) * invStd[s] * sumGX[p];
+                    count[s] += hw;
+                }
+            var dx = new float[x.Size];
+            Parallelism.For(0, planes, p =>
             {
-                int s = Slot(p / c, p % c);
-                m1[s] += TensorPrimitives.Sum(dxhat.AsSpan(p * hw, hw));
-                m2[s] += TensorPrimitives.Dot(dxhat.AsSpan(p * hw, hw), xhat.AsSpan(p * hw, hw));
-                count[s] += hw;
-            }
-            Parallelism.For(0, n * c, p =>
-            {
-                int s = Slot(p / c, p % c);
-                float a = (float)(m1[s] / count[s]), b = (float)(m2[s] / count[s]), k = invStd[s];
-                var dxh = dxhat.AsSpan(p * hw, hw); var xh = xhat.AsSpan(p * hw, hw); var dst = dx.AsSpan(p * hw, hw);
-                for (int j = 0; j < hw; j++) dst[j] = k * (dxh[j] - a - xh[j] * b);
+                int s = Slot(p);
+                float k = invStd[s], a = k * W(p % c), b = 0, cc = 0;
+                if (batchStats)
+                {
+                    float mA = (float)(m1[s] / count[s]), mB = (float)(m2[s] / count[s]);
+                    b = -k * k * mB;
+                    cc = k * (k * mB * mean[s] - mA);
+                }
+                VectorOps.Combine(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), a, b, cc, dx.AsSpan(p * hw, hw));
             });
-            x.AccumulateGrad(dx);
+            x.AccumulateGradOwned(dx);
         });
     }
 
@@ -150,37 +147,30 @@ public static partial class F
         if (scale is not null && scale.Size != c) throw new ArgumentException($"ChannelAffine: scale {scale.ShapeString} does not fit {c} channels.");
         if (bias is not null && bias.Size != c) throw new ArgumentException($"ChannelAffine: bias {bias.ShapeString} does not fit {c} channels.");
         var y = new Tensor(x.Shape);
-        for (int p = 0; p < n * c; p++)
-            ScaleShift(x.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, bias?.Data[p % c] ?? 0f, y.Data.AsSpan(p * hw, hw));
+        Parallelism.For(0, n * c, p =>
+            VectorOps.Affine(x.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, bias?.Data[p % c] ?? 0f, y.Data.AsSpan(p * hw, hw)));
         Tensor[] inputs = [x, .. scale is null ? Array.Empty<Tensor>() : [scale], .. bias is null ? Array.Empty<Tensor>() : [bias]];
         return Tensor.Record(y, inputs, g =>
         {
             if (x.RequiresGrad)
             {
                 var dx = new float[x.Size];
-                for (int p = 0; p < n * c; p++) TensorPrimitives.Multiply(g.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, dx.AsSpan(p * hw, hw));
-                x.AccumulateGrad(dx);
+                Parallelism.For(0, n * c, p => TensorPrimitives.Multiply(g.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, dx.AsSpan(p * hw, hw)));
+                x.AccumulateGradOwned(dx);
             }
             if (scale is { RequiresGrad: true })
             {
                 var ds = new float[c];
                 for (int p = 0; p < n * c; p++) ds[p % c] += TensorPrimitives.Dot(g.Data.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw));
-                scale.AccumulateGrad(ds);
+                scale.AccumulateGradOwned(ds);
             }
             if (bias is { RequiresGrad: true })
             {
                 var db = new float[c];
                 for (int p = 0; p < n * c; p++) db[p % c] += TensorPrimitives.Sum(g.Data.AsSpan(p * hw, hw));
-                bias.AccumulateGrad(db);
+                bias.AccumulateGradOwned(db);
             }
         });
-    }
-
-    /// <summary>dst = src * a + b.</summary>
-    private static void ScaleShift(ReadOnlySpan<float> src, float a, float b, Span<float> dst)
-    {
-        TensorPrimitives.Multiply(src, a, dst);
-        TensorPrimitives.Add(dst, b, dst);
     }
 
     /// <summary>Inverted dropout: each element is zeroed with probability p and survivors scaled by 1/(1-p).</summary>
@@ -193,6 +183,6 @@ public static partial class F
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? 0f : keep;
         var y = new Tensor(x.Shape);
         TensorPrimitives.Multiply(x.Data, mask, y.Data);
-        return Tensor.Record(y, x, g => { var d = new float[x.Size]; TensorPrimitives.Multiply(g.Data, mask, d); x.AccumulateGrad(d); });
+        return Tensor.Record(y, x, g => { var d = new float[x.Size]; TensorPrimitives.Multiply(g.Data, mask, d); x.AccumulateGradOwned(d); });
     }
 }

@@ -26,6 +26,7 @@ public static partial class F
         {
             var src = x.Data.AsSpan(plane * h * w, h * w);
             int o = plane * oh * ow;
+            if (kernel == 2 && stride == 2 && padding == 0) { MaxPool2x2(src, w, oh, ow, y.Data.AsSpan(o, oh * ow), arg.AsSpan(o, oh * ow), plane * h * w); return; }
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++, o++)
                 {
@@ -48,10 +49,36 @@ public static partial class F
         });
         return Tensor.Record(y, x, g =>
         {
+            // Each output's arg-max lies in its own plane, so planes scatter independently.
             var d = new float[x.Size];
-            for (int i = 0; i < arg.Length; i++) d[arg[i]] += g.Data[i];
-            x.AccumulateGrad(d);
+            Parallelism.For(0, n * c, plane =>
+            {
+                for (int i = plane * oh * ow, end = i + oh * ow; i < end; i++) d[arg[i]] += g.Data[i];
+            });
+            x.AccumulateGradOwned(d);
         });
+    }
+
+    /// <summary>
+    /// The common 2x2 stride-2 unpadded window, visited in the general loop's order (first maximum wins, NaN
+    /// wins) without its bounds tests. <paramref name="arg"/> gets plane offset + row-major input index.
+    /// </summary>
+    private static void MaxPool2x2(ReadOnlySpan<float> src, int w, int oh, int ow, Span<float> dst, Span<int> arg, int planeOffset)
+    {
+        for (int oy = 0; oy < oh; oy++)
+        {
+            var r0 = src.Slice(2 * oy * w, w); var r1 = src.Slice((2 * oy + 1) * w, w);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int ix = 2 * ox;
+                float best = r0[ix]; int bi = 2 * oy * w + ix;
+                float v = r0[ix + 1]; if (v > best || float.IsNaN(v)) { best = v; bi = 2 * oy * w + ix + 1; }
+                v = r1[ix]; if (v > best || float.IsNaN(v)) { best = v; bi = (2 * oy + 1) * w + ix; }
+                v = r1[ix + 1]; if (v > best || float.IsNaN(v)) { best = v; bi = (2 * oy + 1) * w + ix + 1; }
+                dst[oy * ow + ox] = best;
+                arg[oy * ow + ox] = planeOffset + bi;
+            }
+        }
     }
 
     /// <summary>Average pooling; padded positions count as zeros in the divisor (PyTorch's count_include_pad=True).</summary>
@@ -81,7 +108,7 @@ public static partial class F
         {
             var d = new float[x.Size];
             Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => d[i] += g.Data[o] * inv));
-            x.AccumulateGrad(d);
+            x.AccumulateGradOwned(d);
         });
     }
 
@@ -96,7 +123,7 @@ public static partial class F
         {
             var d = new float[x.Size];
             for (int p = 0; p < planes; p++) d.AsSpan(p * hw, hw).Fill(g.Data[p] / hw);
-            x.AccumulateGrad(d);
+            x.AccumulateGradOwned(d);
         });
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor Sum()
     {
         var o = Scalar(TensorPrimitives.Sum(Data));
-        return Record(o, this, g => { var d = new float[Size]; d.AsSpan().Fill(g.Data[0]); AccumulateGrad(d); });
+        return Record(o, this, g => { var d = new float[Size]; d.AsSpan().Fill(g.Data[0]); AccumulateGradOwned(d); });
     }
 
     public Tensor Mean() => Sum().MulScalar(1f / Size);
@@ -39,7 +39,7 @@ public sealed partial class Tensor
             var d = new float[Size];
             for (int a = 0; a < outer; a++)
                 for (int j = 0; j < n; j++) g.Data.AsSpan(a * inner, inner).CopyTo(d.AsSpan((a * n + j) * inner, inner));
-            AccumulateGrad(d);
+            AccumulateGradOwned(d);
         });
     }
 
@@ -51,7 +51,7 @@ public sealed partial class Tensor
         if (Size == 0) throw new InvalidOperationException("Max() of an empty tensor.");
         int arg = TensorPrimitives.IndexOfMax(Data);
         var o = Scalar(Data[arg]);
-        return Record(o, this, g => { var d = new float[Size]; d[arg] = g.Data[0]; AccumulateGrad(d); });
+        return Record(o, this, g => { var d = new float[Size]; d[arg] = g.Data[0]; AccumulateGradOwned(d); });
     }
 
     /// <summary>Maximum along one axis; the gradient goes to the first maximal element of each slice.</summary>
@@ -77,7 +77,7 @@ public sealed partial class Tensor
         {
             var d = new float[Size];
             for (int k = 0; k < arg.Length; k++) d[arg[k]] += g.Data[k];
-            AccumulateGrad(d);
+            AccumulateGradOwned(d);
         });
     }
 

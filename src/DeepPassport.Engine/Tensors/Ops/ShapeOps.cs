@@ -40,7 +40,7 @@ public sealed partial class Tensor
         {
             var d = new float[Size];
             g.Data.CopyTo(d.AsSpan(start * row, count * row));
-            AccumulateGrad(d);
+            AccumulateGradOwned(d);
         });
     }
 
@@ -78,7 +78,7 @@ public sealed partial class Tensor
                 {
                     var d = new float[p.Size];
                     for (int a = 0; a < outer; a++) g.Data.AsSpan(a * total * inner + off, w).CopyTo(d.AsSpan(a * w, w));
-                    p.AccumulateGrad(d);
+                    p.AccumulateGradOwned(d);
                 }
                 off += w;
             }
@@ -92,7 +92,7 @@ public sealed partial class Tensor
         int r = Shape[0], c = Shape[1];
         var o = new Tensor(c, r);
         Transpose(Data, o.Data, r, c);
-        return Record(o, this, g => { var d = new float[Size]; Transpose(g.Data, d, c, r); AccumulateGrad(d); });
+        return Record(o, this, g => { var d = new float[Size]; Transpose(g.Data, d, c, r); AccumulateGradOwned(d); });
     }
 
     internal static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using DeepPassport.Engine.Kernels;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Optim;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Models;
+
+namespace DeepPassport.Bench;
+
+/// <summary>
+/// Engine speed: images/s of one AlexNetCifar training step (forward, backward, SGD) at batch 64, the time of each
+/// operator at that network's shapes, and GEMM GFLOPS. Medians over several rounds; the machine is shared.
+/// </summary>
+public static class EngineBench
+{
+    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,gemm" by default).</summary>
+    public static void Run(int rounds, string what = "step,ops,gemm")
+    {
+        Console.WriteLine($"threads {Parallelism.Degree}, GEMM {Gemm.Best}");
+        if (what.Contains("step")) TrainStep(rounds);
+        if (what.Contains("ops")) Ops(rounds);
+        if (what.Contains("gemm")) GemmRate(rounds);
+    }
+
+    private static void TrainStep(int rounds)
+    {
+        const int batch = 64;
+        var model = ModelFactory.Create("alexnet", 10, NormType.Bn, 1);
+        var sgd = new Sgd(model.Parameters(), 0.01f, momentum: 0.9f, weightDecay: 5e-4f);
+        var rng = new Rng(7);
+        var x = Tensor.Randn(rng, batch, 3, 32, 32);
+        var labels = Enumerable.Range(0, batch).Select(i => i % 10).ToArray();
+        double fwd = 0, bwd = 0, opt = 0;
+        int steps = 0;
+        int Step()
+        {
+            var clock = Stopwatch.StartNew();
+            sgd.ZeroGrad();
+            var loss = F.CrossEntropy(model.Forward(x), labels);
+            fwd += clock.Elapsed.TotalMilliseconds; clock.Restart();
+            loss.Backward();
+            bwd += clock.Elapsed.TotalMilliseconds; clock.Restart();
+            sgd.Step();
+            opt += clock.Elapsed.TotalMilliseconds;
+            steps++;
+            return batch;
+        }
+        Step(); fwd = bwd = opt = 0; steps = 0;
+        int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+        long bytes = GC.GetTotalAllocatedBytes(true);
+        double rate = Measure.MedianRate(rounds, () => { Step(); Step(); return 2 * batch; });
+        bytes = GC.GetTotalAllocatedBytes(true) - bytes;
+        Console.WriteLine($"alexnet train step, batch {batch}: {rate:F1} images/s (median of {rounds}); per step " +
+            $"forward {fwd / steps:F0} ms, backward {bwd / steps:F0} ms, sgd {opt / steps:F1} ms; " +
+            $"{bytes / steps / 1e6:F0} MB allocated, gen0 {(GC.CollectionCount(0) - gen0) / (double)steps:F1}, gen2 {(GC.CollectionCount(2) - gen2) / (double)steps:F1} per step");
+    }
+
+    private static void Ops(int rounds)
+    {
+        var rng = new Rng(3);
+        Op(rounds, "conv 3->64 5x5 @32", [64, 3, 32, 32], t => F.Conv2d(t, Param(rng, 64, 3, 5, 5), null, 1, 2));
+        Op(rounds, "conv 64->192 5x5 @16", [64, 64, 16, 16], t => F.Conv2d(t, Param(rng, 192, 64, 5, 5), null, 1, 2));
+        Op(rounds, "conv 192->384 3x3 @8", [64, 192, 8, 8], t => F.Conv2d(t, Param(rng, 384, 192, 3, 3), null, 1, 1));
+        Op(rounds, "conv 384->256 3x3 @8", [64, 384, 8, 8], t => F.Conv2d(t, Param(rng, 256, 384, 3, 3), null, 1, 1));
+        Op(rounds, "conv 256->256 3x3 @8", [64, 256, 8, 8], t => F.Conv2d(t, Param(rng, 256, 256, 3, 3), null, 1, 1));
+        Op(rounds, "batchnorm 64 @32", [64, 64, 32, 32], t => F.BatchNorm2d(t, Param(rng, 64), Param(rng, 64), Tensor.Zeros(64), Tensor.Ones(64), true));
+        Op(rounds, "relu 64 @32", [64, 64, 32, 32], t => t.Relu());
+        Op(rounds, "maxpool 64 @32", [64, 64, 32, 32], t => F.MaxPool2d(t, 2, 2));
+        Op(rounds, "batchnorm 192 @16", [64, 192, 16, 16], t => F.BatchNorm2d(t, Param(rng, 192), Param(rng, 192), Tensor.Zeros(192), Tensor.Ones(192), true));
+        Op(rounds, "relu 192 @16", [64, 192, 16, 16], t => t.Relu());
+    }
+
+    private static Tensor Param(Rng rng, params int[] shape)
+    {
+        var p = Tensor.Randn(rng, shape);
+        p.RequiresGrad = true;
+        return p;
+    }
+
+    private static void Op(int rounds, string name, int[] shape, Func<Tensor, Tensor> op)
+    {
+        var rng = new Rng(5);
+        var x = Tensor.Randn(rng, shape);
+        x.RequiresGrad = true;
+        var probe = op(x);
+        var dy = Tensor.Randn(rng, probe.Shape);
+        var f = new List<double>(); var b = new List<double>();
+        for (int r = 0; r <= rounds; r++)
+        {
+            x.Grad = null;
+            var clock = Stopwatch.StartNew();
+            var y = op(x);
+            double tf = clock.Elapsed.TotalMilliseconds; clock.Restart();
+            y.Backward(dy);
+            double tb = clock.Elapsed.TotalMilliseconds;
+            if (r > 0) { f.Add(tf); b.Add(tb); }
+        }
+        f.Sort(); b.Sort();
+        Console.WriteLine($"  {name,-24} forward {f[f.Count / 2],7:F2} ms  backward {b[b.Count / 2],7:F2} ms");
+    }
+
+    private static void GemmRate(int rounds)
+    {
+        foreach (int size in new[] { 512, 1024 })
+        {
+            var rng = new Rng(9);
+            var a = Tensor.Randn(rng, size, size); var bm = Tensor.Randn(rng, size, size);
+            var c = new float[size * size];
+            foreach (bool parallel in new[] { false, true })
+            {
+                var times = new List<double>();
+                for (int r = 0; r <= rounds; r++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    Gemm.Multiply(false, false, size, size, size, a.Data, bm.Data, c, false, parallel);
+                    if (r > 0) times.Add(clock.Elapsed.TotalSeconds);
+                }
+                times.Sort();
+                Console.WriteLine($"  gemm {size}^3 {(parallel ? "parallel" : "serial  ")}: {2.0 * size * size * size / times[times.Count / 2] / 1e9:F0} GFLOPS");
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace DeepPassport.Engine.Kernels;
+
+/// <summary>
+/// Fused elementwise kernels that TensorPrimitives has no single call for, so that normalisation and activation
+/// layers read each array once. Each runs on Vector512 where the CPU accelerates it, with a scalar tail; the
+/// scalar loops alone are <see cref="Reference"/>, which the tests hold the vector paths to.
+/// </summary>
+internal static class VectorOps
+{
+    private static bool Wide => Vector512.IsHardwareAccelerated;
+
+    /// <summary>dx = x &gt; 0 ? g : 0, the ReLU backward.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int n = Check(x.Length, g.Length, dx.Length), i = 0;
+        if (Wide)
+            for (; i <= n - 16; i += 16)
+            {
+                var v = Vector512.Create(x.Slice(i, 16));
+                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), Vector512.Create(g.Slice(i, 16)), Vector512<float>.Zero)
+                    .CopyTo(dx.Slice(i, 16));
+            }
+        Reference.ReluBackward(x[i..n], g[i..n], dx[i..n]);
+    }
+
+    /// <summary>dst = a x + b.</summary>
+    public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
+    {
+        int n = Check(x.Length, x.Length, dst.Length), i = 0;
+        if (Wide)
+        {
+            var va = Vector512.Create(a); var vb = Vector512.Create(b);
+            for (; i <= n - 16; i += 16) Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), va, vb).CopyTo(dst.Slice(i, 16));
+        }
+        Reference.Affine(x[i..n], a, b, dst[i..n]);
+    }
+
+    /// <summary>dst = a g + b x + c, the normalisation backward once its per-slot sums are known.</summary>
+    public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst)
+    {
+        int n = Check(g.Length, x.Length, dst.Length), i = 0;
+        if (Wide)
+        {
+            var va = Vector512.Create(a); var vb = Vector512.Create(b); var vc = Vector512.Create(c);
+            for (; i <= n - 16; i += 16)
+            {
+                var t = Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), vb, vc);
+                Vector512.FusedMultiplyAdd(Vector512.Create(g.Slice(i, 16)), va, t).CopyTo(dst.Slice(i, 16));
+            }
+        }
+        Reference.Combine(g[i..n], x[i..n], a, b, c, dst[i..n]);
+    }
+
+    /// <summary>sum (x - m)^2: the spread of a plane about its own mean, without the cancellation of E[x^2] - m^2.</summary>
+    public static float CenteredSquares(ReadOnlySpan<float> x, float m)
+    {
+        int n = x.Length, i = 0;
+        float s = 0;
+        if (Wide && n >= 16)
+        {
+            var vm = Vector512.Create(m); var acc = Vector512<float>.Zero;
+            for (; i <= n - 16; i += 16) { var d = Vector512.Create(x.Slice(i, 16)) - vm; acc = Vector512.FusedMultiplyAdd(d, d, acc); }
+            s = Vector512.Sum(acc);
+        }
+        return s + Reference.CenteredSquares(x[i..], m);
+    }
+
+    /// <summary>(sum g, sum g (x - m)) in one pass: the two sums of a normalisation backward.</summary>
+    public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m)
+    {
+        int n = Check(g.Length, x.Length, x.Length), i = 0;
+        float sg = 0, sgx = 0;
+        if (Wide && n >= 16)
+        {
+            var vm = Vector512.Create(m); var a0 = Vector512<float>.Zero; var a1 = Vector512<float>.Zero;
+            for (; i <= n - 16; i += 16)
+            {
+                var vg = Vector512.Create(g.Slice(i, 16));
+                a0 += vg;
+                a1 = Vector512.FusedMultiplyAdd(vg, Vector512.Create(x.Slice(i, 16)) - vm, a1);
+            }
+            sg = Vector512.Sum(a0); sgx = Vector512.Sum(a1);
+        }
+        var (tg, tgx) = Reference.CenteredDot(g[i..n], x[i..n], m);
+        return (sg + tg, sgx + tgx);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Check(int a, int b, int c)
+        => a == b && a <= c ? a : throw new ArgumentException($"Span lengths {a}, {b}, {c} do not match.");
+
+    /// <summary>The plain loops: the tails of the vector paths, and the yardstick of the tests.</summary>
+    public static class Reference
+    {
+        public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+        {
+            for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : 0f;
+        }
+
+        public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
+        {
+            for (int i = 0; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], a, b);
+        }
+
+        public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst)
+        {
+            for (int i = 0; i < g.Length; i++) dst[i] = a * g[i] + (b * x[i] + c);
+        }
+
+        public static float CenteredSquares(ReadOnlySpan<float> x, float m)
+        {
+            float s = 0;
+            foreach (float v in x) s += (v - m) * (v - m);
+            return s;
+        }
+
+        public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m)
+        {
+            float sg = 0, sgx = 0;
+            for (int i = 0; i < g.Length; i++) { sg += g[i]; sgx += g[i] * (x[i] - m); }
+            return (sg, sgx);
+        }
+    }
+}
