@@ -14,7 +14,7 @@ namespace DeepPassport.Cli.Commands;
 /// file), --key-type random|image|shuffle, --sign-loss (alpha), --pretrained (a plain model whose activations make
 /// image/shuffle passports) and --trigger (V3's trigger set folder).
 /// </summary>
-public sealed record ProtectionOptions(DeepIprScheme Scheme, PassportConfig Config, KeyType KeyType, float SignLossAlpha, string? Pretrained, string? TriggerDir)
+public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Config, KeyType KeyType, float SignLossAlpha, string? Pretrained, string? TriggerDir)
 {
     public static readonly string[] SchemeNames = ["none", "v1", "v2", "v3"];
 
@@ -29,10 +29,10 @@ public sealed record ProtectionOptions(DeepIprScheme Scheme, PassportConfig Conf
                 throw new UsageException($"{o.Command}: --passport-config, --key-type, --sign-loss, --pretrained and --trigger need --scheme v1, v2 or v3.");
             return null;
         }
-        var s = Enum.Parse<DeepIprScheme>(scheme, ignoreCase: true);
+        var s = Enum.Parse<PassportScheme>(scheme, ignoreCase: true);
         var key = o.Choice("key-type", "shuffle", [.. KeyTypes.Names]);
         float alpha = (float)o.Double("sign-loss", 0.1, min: 0);
-        if (trigger is not null && s != DeepIprScheme.V3) throw new UsageException($"{o.Command}: --trigger belongs to --scheme v3.");
+        if (trigger is not null && s != PassportScheme.V3) throw new UsageException($"{o.Command}: --trigger belongs to --scheme v3.");
         if (pretrained is not null && key == "random") throw new UsageException($"{o.Command}: --pretrained makes image/shuffle passports; --key-type random needs none.");
         var passportConfig = PassportConfig.Load(config ?? (arch == "alexnet" ? "alexnet-last3" : "resnet18-layer4"), arch);
         if (passportConfig.Layers.Count == 0) throw new UsageException($"{o.Command}: passport config '{config}' names no passport layer.");
@@ -40,7 +40,7 @@ public sealed record ProtectionOptions(DeepIprScheme Scheme, PassportConfig Conf
     }
 
     /// <summary>The owner's keys and the model built around them.</summary>
-    public DeepIprModel CreateModel(string arch, int classes, NormType norm, ulong seed, IImageDataset passportPool)
+    public PassportModel CreateModel(string arch, int classes, NormType norm, ulong seed, IImageDataset passportPool)
     {
         var rng = new Rng(seed ^ 0x0A55_F0E7UL);
         PassportImageSource? images = null;
@@ -50,18 +50,18 @@ public sealed record ProtectionOptions(DeepIprScheme Scheme, PassportConfig Conf
             images = new PassportImageSource(passportPool, Augmentation.Eval(Normalization.Cifar), norm, weights);
         }
         var keys = PassportKeys.Create(Config, KeyType, rng, images);
-        return new DeepIprModel(arch, classes, Scheme, norm, keys, seed, new SignLoss(SignLossAlpha));
+        return new PassportModel(arch, classes, Scheme, norm, keys, seed, new SignLoss(SignLossAlpha));
     }
 
     /// <summary>V3's trigger set: --trigger, else trigger_set/ in the data folder.</summary>
     public TriggerMix? Trigger(string? dataRoot, int classes)
     {
-        if (Scheme != DeepIprScheme.V3) return null;
+        if (Scheme != PassportScheme.V3) return null;
         string dir = TriggerDir ?? (dataRoot is null ? throw new UsageException("scheme v3 needs a trigger set: give --trigger DIR.") : Path.Combine(dataRoot, "trigger_set"));
         return new TriggerMix(new TriggerSet(dir, classes), Augmentation.Eval(Normalization.Cifar));
     }
 
-    public OwnerSecrets SaveArtefacts(string outDir, DeepIprModel model, ulong seed) =>
+    public OwnerSecrets SaveArtefacts(string outDir, PassportModel model, ulong seed) =>
         RunArtefacts.Save(outDir, model, Config, KeyType, SignLossAlpha, seed);
 
     public string Describe() =>

@@ -65,7 +65,7 @@ public static class TrainCommand
         }
         else
         {
-            protection.SaveArtefacts(outDir, (DeepIprModel)model, options.Seed);
+            protection.SaveArtefacts(outDir, (PassportModel)model, options.Seed);
             files = [RunArtefacts.DeploymentFile, RunArtefacts.OwnerFolder + "/"];
         }
         TrainingRun.PrintSummary(outDir, result, files, json);

@@ -35,7 +35,7 @@ public static class VerifyCommand
         var dataDir = DataLocator.Cifar10(dataOption);
         var test = CifarDataset.LoadCifar10(dataDir, train: false);
         IImageDataset? trigger = null;
-        string? triggerDir = triggerOption ?? (owner.Scheme == DeepIprScheme.V3 ? Path.Combine(DataLocator.Root(dataOption), "trigger_set") : null);
+        string? triggerDir = triggerOption ?? (owner.Scheme == PassportScheme.V3 ? Path.Combine(DataLocator.Root(dataOption), "trigger_set") : null);
         if (triggerDir is not null) trigger = new TriggerSet(triggerDir, owner.NumClasses);
         var (deployment, description) = LoadDeployment(deploymentPath, owner);
         var options = new VerificationOptions(test, Augmentation.Eval(Normalization.Cifar), trigger, fakeDraws, fakeImages, seed, Thresholds: thresholds);

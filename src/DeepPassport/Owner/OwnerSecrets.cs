@@ -11,18 +11,19 @@ using DeepPassport.Schemes;
 namespace DeepPassport.Owner;
 
 /// <summary>
-/// Everything only the owner holds for a DeepIPR model: which scheme and architecture, the passport config, every
-/// passport layer's passports and signature, the folded scales of a norm-free deployment, and (optionally) the full
-/// two-branch checkpoint. Stored as a folder (<c>&lt;run&gt;/owner</c>):
+/// Everything only the owner holds for a passport model: which scheme and architecture, the passport config, every
+/// passport layer's passports and signature, and the private state the deployment package lacks (the private
+/// branch's parameters and statistics, folded scales of a norm-free deployment). Deployment + these = the trained
+/// model. Stored as a folder (<c>&lt;run&gt;/owner</c>):
 /// <list type="bullet">
 /// <item><c>owner.json</c>: format, scheme, arch, norm, classes, key type, sign-loss alpha, seed, signatures as bit strings;</item>
 /// <item><c>passport-config.json</c>: the config in the original JSON format;</item>
-/// <item><c>passports.safetensors</c>: <c>&lt;layer&gt;.key</c> (P_beta), <c>&lt;layer&gt;.skey</c> (P_gamma), <c>&lt;layer&gt;.folded_scale</c>;</item>
-/// <item><c>checkpoint.safetensors</c>: the whole trained model, both branches (for resuming or attacks).</item>
+/// <item><c>passports.safetensors</c>: <c>&lt;layer&gt;.key</c> (P_beta), <c>&lt;layer&gt;.skey</c> (P_gamma);</item>
+/// <item><c>private.safetensors</c>: the private state by model name, and <c>&lt;layer&gt;.folded_scale</c>.</item>
 /// </list>
 /// </summary>
 public sealed record OwnerSecrets(
-    DeepIprScheme Scheme,
+    PassportScheme Scheme,
     string Arch,
     NormType Norm,
     int NumClasses,
@@ -31,16 +32,17 @@ public sealed record OwnerSecrets(
     float SignLossAlpha,
     ulong Seed,
     IReadOnlyList<LayerKey> Keys,
-    IReadOnlyDictionary<string, Tensor> FoldedScales)
+    DeploymentExport.PrivateState Private)
 {
     public const string Format = "deeppassport-owner";
-    public const string MetadataFile = "owner.json", ConfigFile = "passport-config.json", PassportsFile = "passports.safetensors", CheckpointFile = "checkpoint.safetensors";
+    public const string MetadataFile = "owner.json", ConfigFile = "passport-config.json", PassportsFile = "passports.safetensors", PrivateFile = "private.safetensors";
+    private const string FoldedSuffix = ".folded_scale";
 
     /// <summary>A passport model of the owner's design holding the owner's keys (weights still to be loaded).</summary>
-    public DeepIprModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
+    public PassportModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
 
     /// <summary>Writes the folder atomically: a complete new folder replaces the old one, or nothing changes.</summary>
-    public void Save(string dir, StateDict? checkpoint = null)
+    public void Save(string dir)
     {
         string full = Path.GetFullPath(dir);
         string temp = full.TrimEnd(Path.DirectorySeparatorChar) + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
@@ -51,9 +53,11 @@ public sealed record OwnerSecrets(
             File.WriteAllText(Path.Combine(temp, ConfigFile), Config.ToJson() + "\n");
             var passports = new StateDict();
             foreach (var k in Keys) { passports.Add(k.Path + ".key", k.PassportBeta); passports.Add(k.Path + ".skey", k.PassportGamma); }
-            foreach (var (path, s) in FoldedScales) passports.Add(path + ".folded_scale", s);
             StateDictFile.Save(Path.Combine(temp, PassportsFile), passports, new Dictionary<string, string> { ["format"] = Format });
-            if (checkpoint is not null) StateDictFile.Save(Path.Combine(temp, CheckpointFile), checkpoint, new Dictionary<string, string> { ["format"] = Format });
+            var priv = new StateDict();
+            foreach (var (name, value) in Private.Entries) priv.Add(name, value);
+            foreach (var (path, s) in Private.FoldedScales) priv.Add(path + FoldedSuffix, s);
+            StateDictFile.Save(Path.Combine(temp, PrivateFile), priv, new Dictionary<string, string> { ["format"] = Format });
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
             Directory.Move(temp, full);
         }
@@ -93,8 +97,9 @@ public sealed record OwnerSecrets(
     public static OwnerSecrets Load(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"owner folder '{dir}' does not exist.");
-        string metaPath = Path.Combine(dir, MetadataFile), configPath = Path.Combine(dir, ConfigFile), passportsPath = Path.Combine(dir, PassportsFile);
-        foreach (var f in new[] { metaPath, configPath, passportsPath })
+        string metaPath = Path.Combine(dir, MetadataFile), configPath = Path.Combine(dir, ConfigFile), passportsPath = Path.Combine(dir, PassportsFile),
+            privatePath = Path.Combine(dir, PrivateFile);
+        foreach (var f in new[] { metaPath, configPath, passportsPath, privatePath })
             if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {Path.GetFileName(f)}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
         JsonObject meta;
         try { meta = JsonNode.Parse(File.ReadAllText(metaPath)) as JsonObject ?? throw new InvalidDataException($"{metaPath}: not a JSON object."); }
@@ -103,7 +108,7 @@ public sealed record OwnerSecrets(
         if (Field("format") != Format) throw new InvalidDataException($"{metaPath}: format is \"{Field("format")}\", not \"{Format}\".");
         try
         {
-            var scheme = Enum.Parse<DeepIprScheme>(Field("scheme"), ignoreCase: true);
+            var scheme = Enum.Parse<PassportScheme>(Field("scheme"), ignoreCase: true);
             string arch = Field("arch");
             var norm = NormTypes.Parse(Field("norm"));
             int classes = int.Parse(Field("num_classes"), CultureInfo.InvariantCulture);
@@ -128,11 +133,15 @@ public sealed record OwnerSecrets(
             var config2 = config.Layers.Select(l => l.Path).ToList();
             if (!config2.SequenceEqual(keys.Select(k => k.Path)))
                 throw new InvalidDataException($"{metaPath}: its layers [{string.Join(", ", keys.Select(k => k.Path))}] differ from {configPath} [{string.Join(", ", config2)}].");
+            var (privateState, _) = StateDictFile.Load(privatePath);
+            var entries = new StateDict();
             var folded = new Dictionary<string, Tensor>();
-            foreach (var (name, value) in tensors)
-                if (name.EndsWith(".folded_scale", StringComparison.Ordinal) && !value.IsInt64) folded[name[..^".folded_scale".Length]] = value.Tensor!;
+            foreach (var (name, value) in privateState)
+                if (name.EndsWith(FoldedSuffix, StringComparison.Ordinal) && !value.IsInt64) folded[name[..^FoldedSuffix.Length]] = value.Tensor!;
+                else entries.Add(name, value);
             return new OwnerSecrets(scheme, arch, norm, classes, config, KeyTypes.Parse(Field("key_type")),
-                float.Parse(Field("sign_loss"), CultureInfo.InvariantCulture), ulong.Parse(Field("seed"), CultureInfo.InvariantCulture), keys, folded);
+                float.Parse(Field("sign_loss"), CultureInfo.InvariantCulture), ulong.Parse(Field("seed"), CultureInfo.InvariantCulture), keys,
+                new DeploymentExport.PrivateState(entries, folded));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {

@@ -13,12 +13,12 @@ public static class RunArtefacts
     public const string DeploymentFile = "deployment.safetensors", OwnerFolder = "owner";
 
     /// <summary>Writes both; returns the owner's secrets as saved.</summary>
-    public static OwnerSecrets Save(string outDir, DeepIprModel model, PassportConfig config, KeyType keyType, float signLossAlpha, ulong seed)
+    public static OwnerSecrets Save(string outDir, PassportModel model, PassportConfig config, KeyType keyType, float signLossAlpha, ulong seed)
     {
-        var (state, description, folded) = DeploymentExport.ToPlain(model);
-        var owner = new OwnerSecrets(model.Scheme, model.Arch, model.Norm, model.NumClasses, config, keyType, signLossAlpha, seed, model.Keys(), folded);
+        var (state, description, privateState) = DeploymentExport.ToPlain(model);
+        var owner = new OwnerSecrets(model.Scheme, model.Arch, model.Norm, model.NumClasses, config, keyType, signLossAlpha, seed, model.Keys(), privateState);
         Directory.CreateDirectory(outDir);
-        owner.Save(Path.Combine(outDir, OwnerFolder), model.Network.StateDict());
+        owner.Save(Path.Combine(outDir, OwnerFolder));
         Engine.IO.StateDictFile.Save(Path.Combine(outDir, DeploymentFile), state, description.Metadata());
         return owner;
     }

@@ -5,89 +5,122 @@ using DeepPassport.Models;
 namespace DeepPassport.Schemes;
 
 /// <summary>
-/// Turns a DeepIPR model into its deployment package, a plain model of the architecture, and back for verification.
-/// Each passport layer y = ReLU(s * Norm(W * x) + t) becomes a plain block whose norm affine holds (s, t): the
-/// public scale and bias for V2/V3, the passport-derived gamma and beta for V1 (V1's passport is needed at inference,
-/// so its deployment is the materialised form). Without a norm, s is folded into the conv (W' = s * W, bias t), and the
-/// owner keeps s to unfold it. Passports, private parameters and signatures are never part of the package.
+/// Splits a passport model into its deployment package — a plain model of the architecture — and the owner's private
+/// state, and joins them again for verification. Each passport layer's deployment branch
+/// y = ReLU(s * Norm(W * x) + t) becomes a plain block: conv.weight = W, the deployment norm's statistics under
+/// <c>bn.</c>, and (s, t) as the norm's affine: the public scale and bias (V2/V3, PAN, SP), or for V1 the
+/// passport-derived gamma and beta (V1's passport is needed at inference, so its deployment is the materialised form).
+/// Without a norm, s is folded into the conv (W' = s * W, conv bias t), and the owner keeps s to unfold it.
+/// Passports, signatures and the private branch (bn1 statistics, MLPs, transition affine) never enter the package.
 /// </summary>
 public static class DeploymentExport
 {
-    /// <summary>The deployment state dict (plain names), its description, and the folded scales by layer path (norm none only).</summary>
-    public static (StateDict State, ModelDescription Description, IReadOnlyDictionary<string, Tensor> FoldedScales) ToPlain(DeepIprModel model)
+    /// <summary>What the owner keeps beside the passports: every model entry the package does not carry, and folded scales.</summary>
+    public sealed record PrivateState(StateDict Entries, IReadOnlyDictionary<string, Tensor> FoldedScales);
+
+    /// <summary>The deployment state dict (plain names), its description, and the private state.</summary>
+    public static (StateDict State, ModelDescription Description, PrivateState Private) ToPlain(PassportModel model)
     {
         using var _ = NoGrad.Scope();
         var description = Describe(model);
         var source = model.Network.StateDict();
-        var passportPaths = model.PassportLayers.Select(p => p.Path + ".").ToList();
         var plain = new StateDict();
-        foreach (var (name, value) in source)
-            if (!passportPaths.Any(p => name.StartsWith(p, StringComparison.Ordinal))) plain.Add(name, value);
-        var folded = new Dictionary<string, Tensor>();
-        foreach (var (path, block) in model.PassportLayers)
+        var used = new HashSet<string>();
+        void Take(string plainName, StateValue value, string? sourceName)
         {
-            var (scale, bias) = block.Scale is null ? (block.PassportScale(), block.PassportBias()) : (block.Scale.Value.Clone(), block.Bias!.Value.Clone());
-            var weight = block.Conv.Weight.Value.Clone();
-            foreach (var (name, value) in source)
-                if (name.StartsWith(path + ".bn.", StringComparison.Ordinal)) plain.Add(name, value);
-            if (block.Norm is null)
+            plain.Add(plainName, value);
+            if (sourceName is not null) used.Add(sourceName);
+        }
+        foreach (var (name, value) in source)
+            if (LayerOf(model, name) is null) Take(name, value, name);
+        var folded = new Dictionary<string, Tensor>();
+        foreach (var (path, layer) in model.PassportLayers)
+        {
+            var (scale, bias) = layer.DeploymentAffine();
+            var (normName, norm) = layer.DeploymentNorm;
+            var weight = layer.Conv.Weight.Value.Clone();
+            used.Add($"{path}.conv.weight");
+            if (layer.PublicAffineNames is { } names) { used.Add($"{path}.{names.Scale}"); used.Add($"{path}.{names.Bias}"); }
+            if (norm is null)
             {
                 ScaleRows(weight, scale, divide: false);
-                plain.Add(path + ".conv.weight", weight);
-                plain.Add(path + ".conv.bias", bias);
-                folded[path] = scale;
+                Take($"{path}.conv.weight", weight, null);
+                Take($"{path}.conv.bias", bias.Clone(), null);
+                folded[path] = scale.Clone();
+                continue;
             }
-            else
-            {
-                plain.Add(path + ".conv.weight", weight);
-                plain.Add(path + ".bn.weight", scale);
-                plain.Add(path + ".bn.bias", bias);
-            }
+            foreach (var (name, value) in source)
+                if (name.StartsWith($"{path}.{normName}.", StringComparison.Ordinal))
+                    Take($"{path}.bn.{name[(path.Length + normName.Length + 2)..]}", value, name);
+            Take($"{path}.conv.weight", weight, null);
+            Take($"{path}.bn.weight", scale.Clone(), null);
+            Take($"{path}.bn.bias", bias.Clone(), null);
         }
         // The package must load strictly into the plain architecture: check it here, not at the user's.
         var check = description.CreateModel();
         check.LoadStateDict(plain, strict: true);
-        return (check.StateDict(), description, folded);
+        // The owner keeps the rest, except the passports, which the owner's keys hold.
+        var rest = new StateDict();
+        foreach (var (name, value) in source)
+            if (!used.Contains(name) && !IsPassport(model, name)) rest.Add(name, value);
+        return (check.StateDict(), description, new PrivateState(rest, folded));
     }
 
     /// <summary>The plain architecture the deployment package loads into.</summary>
-    public static ModelDescription Describe(DeepIprModel model) =>
+    public static ModelDescription Describe(PassportModel model) =>
         new(model.Arch, model.Norm, model.NumClasses, InstanceAffine: model.Norm == NormType.In);
 
     /// <summary>
-    /// Loads a (suspect) deployment package into the passport model: conv weights and norm statistics into every
-    /// layer, the plain affine into the public scale and bias (V2/V3), the rest by name. The passports stay the model's.
+    /// Loads a (suspect) deployment package into the owner's passport model: conv weights and deployment-norm
+    /// statistics into every passport layer, the plain affine into the public affine, other layers by name; the private
+    /// branch from <paramref name="owner"/>. The passports stay the model's.
     /// </summary>
-    public static void LoadPlain(DeepIprModel model, StateDict plain, IReadOnlyDictionary<string, Tensor> foldedScales, string source)
+    public static void LoadPlain(PassportModel model, StateDict plain, PrivateState owner, string source)
     {
         var state = new StateDict();
-        var passportPaths = model.PassportLayers.Select(p => p.Path + ".").ToList();
+        foreach (var (name, value) in owner.Entries) state.Add(name, value);
         foreach (var (name, value) in plain)
-            if (!passportPaths.Any(p => name.StartsWith(p, StringComparison.Ordinal))) state.Add(name, value);
-        foreach (var (path, block) in model.PassportLayers)
+            if (LayerOf(model, name) is null) Put(state, name, value);
+        foreach (var (path, layer) in model.PassportLayers)
         {
-            var weight = Get(plain, path + ".conv.weight", source).Clone();
-            if (block.Norm is null)
+            var weight = Get(plain, $"{path}.conv.weight", source).Clone();
+            var (normName, norm) = layer.DeploymentNorm;
+            var names = layer.PublicAffineNames;
+            if (norm is null)
             {
-                var scale = foldedScales.TryGetValue(path, out var s) ? s
+                var scale = owner.FoldedScales.TryGetValue(path, out var s) ? s
                     : throw new InvalidDataException($"{source}: the owner keeps no folded scale for layer '{path}' (norm none).");
                 ScaleRows(weight, scale, divide: true);
-                if (block.Scale is not null) { state.Add(path + ".scale", scale); state.Add(path + ".bias", Get(plain, path + ".conv.bias", source)); }
+                if (names is { } n) { Put(state, $"{path}.{n.Scale}", scale); Put(state, $"{path}.{n.Bias}", Get(plain, $"{path}.conv.bias", source)); }
             }
             else
             {
                 foreach (var (name, value) in plain)
-                    if (name.StartsWith(path + ".bn.", StringComparison.Ordinal) && name != path + ".bn.weight" && name != path + ".bn.bias") state.Add(name, value);
-                if (block.Scale is not null) { state.Add(path + ".scale", Get(plain, path + ".bn.weight", source)); state.Add(path + ".bias", Get(plain, path + ".bn.bias", source)); }
+                    if (name.StartsWith($"{path}.bn.", StringComparison.Ordinal) && name != $"{path}.bn.weight" && name != $"{path}.bn.bias")
+                        Put(state, $"{path}.{normName}.{name[(path.Length + 4)..]}", value);
+                if (names is { } n) { Put(state, $"{path}.{n.Scale}", Get(plain, $"{path}.bn.weight", source)); Put(state, $"{path}.{n.Bias}", Get(plain, $"{path}.bn.bias", source)); }
             }
-            state.Add(path + ".conv.weight", weight);
-            // The block's own buffers are its passports: they stay the owner's.
-            foreach (var (name, buffer) in block.NamedBuffers())
-                if (!name.Contains('.')) state.Add(path + "." + name, buffer.Clone());
+            Put(state, $"{path}.conv.weight", weight);
+            // The layer's own buffers are its passports: they stay the owner's.
+            foreach (var (name, buffer) in layer.NamedBuffers())
+                if (!name.Contains('.')) Put(state, $"{path}.{name}", buffer.Clone());
         }
         try { model.Network.LoadStateDict(state, strict: true); }
         catch (StateDictException e) { throw new InvalidDataException($"{source} does not fit the owner's {model.Arch} (norm {model.Norm.ToOptionString()}): {e.Message}", e); }
     }
+
+    private static void Put(StateDict state, string name, StateValue value)
+    {
+        state.Remove(name);
+        state.Add(name, value);
+    }
+
+    private static string? LayerOf(PassportModel model, string name) =>
+        model.PassportPaths.FirstOrDefault(p => name.StartsWith(p + ".", StringComparison.Ordinal));
+
+    private static bool IsPassport(PassportModel model, string name) =>
+        LayerOf(model, name) is { } path && !name[(path.Length + 1)..].Contains('.') && name[(path.Length + 1)..] is var local
+        && (local.StartsWith("key", StringComparison.Ordinal) || local.StartsWith("skey", StringComparison.Ordinal));
 
     private static Tensor Get(StateDict state, string name, string source) =>
         state.TryGetValue(name, out var v) && !v.IsInt64 ? v.Tensor! : throw new InvalidDataException($"{source} has no tensor '{name}'.");

@@ -19,6 +19,9 @@ public interface IBranchedModel
     /// <summary>The summed sign loss of every passport layer, or null when the model has no passport layer.</summary>
     Tensor? SignLoss();
 
+    /// <summary>The weighted balance loss tying the branches together (SP), or null.</summary>
+    Tensor? BalanceLoss();
+
     /// <summary>Per passport layer, the fraction of signature bits the current weights carry (empty for a plain model).</summary>
     IReadOnlyList<(string Path, double Detection)> SignatureDetection();
 }
@@ -30,5 +33,6 @@ public sealed class PlainModel(Module network) : IBranchedModel
     public IReadOnlyList<Branch> Branches { get; } = [Branch.Deployment];
     public Tensor Forward(Tensor x, Branch branch) => Network.Forward(x);
     public Tensor? SignLoss() => null;
+    public Tensor? BalanceLoss() => null;
     public IReadOnlyList<(string Path, double Detection)> SignatureDetection() => [];
 }

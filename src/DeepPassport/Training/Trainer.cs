@@ -17,8 +17,8 @@ public sealed record TrainResult(IReadOnlyList<EpochMetrics> History, int BestEp
 }
 
 /// <summary>
-/// The one trainer for every scheme (reference-spec §1.8, §2.2): each step the loss
-/// L = sum over branches CE(f_branch(x), y) + sum of sign losses, one backward pass, one SGD step; with a
+/// The one trainer for every scheme (reference-spec §1.8, §2.2, §4.6): each step the loss
+/// L = sum over branches CE(f_branch(x), y) + sum of sign losses + w * sum of balance losses, one backward pass, one SGD step; with a
 /// <see cref="TriggerMix"/> each batch also carries trigger samples. After every epoch each branch is evaluated on
 /// the test set; the weights of the epoch with the best mean branch accuracy are kept (the originals' best.pth).
 /// </summary>
@@ -59,6 +59,7 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
                     correct += Evaluation.CountCorrect(logits, labels);
                 }
                 if (Model.SignLoss() is { } sign) loss = loss! + sign;
+                if (Model.BalanceLoss() is { } balance) loss = loss! + balance;
                 loss!.Backward();
                 optimizer.Step();
                 lossSum += loss.Item() * labels.Length;

@@ -34,7 +34,7 @@ public static class OwnershipVerifier
         if (description.NumClasses != owner.NumClasses)
             throw new InvalidDataException($"{source} has {description.NumClasses} classes; the owner's model has {owner.NumClasses}.");
         var model = owner.CreateModel();
-        DeploymentExport.LoadPlain(model, deployment.StateDict(), owner.FoldedScales, source);
+        DeploymentExport.LoadPlain(model, deployment.StateDict(), owner.Private, source);
 
         double Accuracy(IBranchedModel m, Branch branch, IImageDataset data, string phase) =>
             Evaluation.Accuracy(m, branch, data, options.TestAugmentation, options.BatchSize, (d, t) => progress?.Invoke(phase, d, t));
@@ -60,7 +60,7 @@ public static class OwnershipVerifier
     }
 
     /// <summary>Per layer, how many bits of sign(gamma) match the signature.</summary>
-    public static IReadOnlyList<LayerDetection> Detect(DeepIprModel model)
+    public static IReadOnlyList<LayerDetection> Detect(PassportModel model)
     {
         using var _ = NoGrad.Scope();
         return model.PassportLayers.Select(p =>

@@ -10,7 +10,7 @@ public class OwnerSecretsTests
 {
     private static (string Dir, OwnerSecrets Owner) Saved()
     {
-        var model = DeploymentExportTests.Trained(DeepIprScheme.V2, NormType.None);
+        var model = DeploymentExportTests.Trained(PassportScheme.V2, NormType.None);
         var config = PassportConfig.Parse("""{"4": true, "5": "owner é", "6": true}""", "alexnet", "t");
         var dir = Path.Combine(Path.GetTempPath(), "dp-owner-" + Guid.NewGuid().ToString("N")[..8]);
         var owner = RunArtefacts.Save(dir, model, config, KeyType.Shuffle, 0.2f, 3);
@@ -32,7 +32,8 @@ public class OwnerSecretsTests
             Assert.Equal(owner.Keys[i].PassportBeta.Data, loaded.Keys[i].PassportBeta.Data);
             Assert.Equal(owner.Keys[i].PassportGamma.Data, loaded.Keys[i].PassportGamma.Data);
         }
-        Assert.Equal(owner.FoldedScales.Keys.Order(), loaded.FoldedScales.Keys.Order());
+        Assert.Equal(owner.Private.FoldedScales.Keys.Order(), loaded.Private.FoldedScales.Keys.Order());
+        Assert.Equal(owner.Private.Entries.Keys, loaded.Private.Entries.Keys);
         Assert.Contains("\"5\": \"owner é\"", File.ReadAllText(Path.Combine(dir, "owner", OwnerSecrets.ConfigFile)));
         Directory.Delete(dir, true);
     }

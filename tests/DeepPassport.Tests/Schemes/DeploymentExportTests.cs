@@ -11,9 +11,9 @@ namespace DeepPassport.Tests.Schemes;
 public class DeploymentExportTests
 {
     /// <summary>A passport model whose norm statistics and public affine are not the initial ones.</summary>
-    internal static DeepIprModel Trained(DeepIprScheme scheme, NormType norm, string config = "alexnet-last3", ulong seed = 3, string arch = "alexnet")
+    internal static PassportModel Trained(PassportScheme scheme, NormType norm, string config = "alexnet-last3", ulong seed = 3, string arch = "alexnet")
     {
-        var model = new DeepIprModel(arch, 10, PassportConfig.Load(config, arch), scheme, norm, seed);
+        var model = new PassportModel(arch, 10, PassportConfig.Load(config, arch), scheme, norm, seed);
         var rng = new Rng(seed);
         foreach (var p in model.Network.Parameters())
             if (p.Value.Rank == 1) foreach (ref float v in p.Value.Data.AsSpan()) v += 0.3f * (float)rng.NextNormal();
@@ -23,14 +23,14 @@ public class DeploymentExportTests
     }
 
     [Theory]
-    [InlineData(DeepIprScheme.V2, NormType.Bn)]
-    [InlineData(DeepIprScheme.V2, NormType.Gn)]
-    [InlineData(DeepIprScheme.V2, NormType.In)]
-    [InlineData(DeepIprScheme.V2, NormType.None)]
-    [InlineData(DeepIprScheme.V3, NormType.Bn)]
-    [InlineData(DeepIprScheme.V1, NormType.Bn)]
-    [InlineData(DeepIprScheme.V1, NormType.None)]
-    public void DeploymentLoadsStrictlyIntoThePlainModelAndComputesTheDeploymentBranch(DeepIprScheme scheme, NormType norm)
+    [InlineData(PassportScheme.V2, NormType.Bn)]
+    [InlineData(PassportScheme.V2, NormType.Gn)]
+    [InlineData(PassportScheme.V2, NormType.In)]
+    [InlineData(PassportScheme.V2, NormType.None)]
+    [InlineData(PassportScheme.V3, NormType.Bn)]
+    [InlineData(PassportScheme.V1, NormType.Bn)]
+    [InlineData(PassportScheme.V1, NormType.None)]
+    public void DeploymentLoadsStrictlyIntoThePlainModelAndComputesTheDeploymentBranch(PassportScheme scheme, NormType norm)
     {
         var model = Trained(scheme, norm);
         var (state, description, _) = DeploymentExport.ToPlain(model);
@@ -40,16 +40,16 @@ public class DeploymentExportTests
         var x = Tensor.Randn(new Rng(5), 3, 3, 32, 32);
         using var _ = NoGrad.Scope();
         // V2/V3 ship the public branch; V1 ships its passport branch materialised.
-        var expected = model.Forward(x, scheme == DeepIprScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
+        var expected = model.Forward(x, scheme == PassportScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
         var actual = plain.Forward(x).Data;
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-3f * (1 + Math.Abs(expected[i])));
     }
 
     /// <summary>ResNet-18 with all of layer4 as passport layers (incl. the shortcut, which has no ReLU).</summary>
     [Theory]
-    [InlineData(DeepIprScheme.V2)]
-    [InlineData(DeepIprScheme.V1)]
-    public void ResNet18DeploymentIsThePlainResNet(DeepIprScheme scheme)
+    [InlineData(PassportScheme.V2)]
+    [InlineData(PassportScheme.V1)]
+    public void ResNet18DeploymentIsThePlainResNet(PassportScheme scheme)
     {
         var model = Trained(scheme, NormType.Bn, "resnet18-layer4", arch: "resnet18");
         Assert.Equal(5, model.PassportLayers.Count);
@@ -59,7 +59,7 @@ public class DeploymentExportTests
         plain.Eval();
         var x = Tensor.Randn(new Rng(5), 2, 3, 32, 32);
         using var _ = NoGrad.Scope();
-        var expected = model.Forward(x, scheme == DeepIprScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
+        var expected = model.Forward(x, scheme == PassportScheme.V1 ? Branch.Verification : Branch.Deployment).Data;
         var actual = plain.Forward(x).Data;
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-3f * (1 + Math.Abs(expected[i])));
         Assert.Equal("resnet18", description.Arch);
@@ -70,10 +70,10 @@ public class DeploymentExportTests
     [InlineData(NormType.None)]
     public void LoadingTheDeploymentBackGivesTheOwnersVerificationBranch(NormType norm)
     {
-        var model = Trained(DeepIprScheme.V2, norm);
-        var (state, _, folded) = DeploymentExport.ToPlain(model);
-        var fresh = new DeepIprModel("alexnet", 10, DeepIprScheme.V2, norm, model.Keys(), seed: 1234);
-        DeploymentExport.LoadPlain(fresh, state, folded, "test");
+        var model = Trained(PassportScheme.V2, norm);
+        var (state, _, privateState) = DeploymentExport.ToPlain(model);
+        var fresh = new PassportModel("alexnet", 10, PassportScheme.V2, norm, model.Keys(), seed: 1234);
+        DeploymentExport.LoadPlain(fresh, state, privateState, "test");
         fresh.Network.Eval();
         var x = Tensor.Randn(new Rng(6), 2, 3, 32, 32);
         using var _ = NoGrad.Scope();
@@ -89,7 +89,7 @@ public class DeploymentExportTests
     [Fact]
     public void TheDeploymentFileHoldsNoSecret()
     {
-        var model = Trained(DeepIprScheme.V2, NormType.Bn, "alexnet-all");
+        var model = Trained(PassportScheme.V2, NormType.Bn, "alexnet-all");
         var dir = Path.Combine(Path.GetTempPath(), "dp-export-" + Guid.NewGuid().ToString("N")[..8]);
         RunArtefacts.Save(dir, model, PassportConfig.Load("alexnet-all", "alexnet"), KeyType.Random, 0.1f, 3);
         var file = Path.Combine(dir, RunArtefacts.DeploymentFile);

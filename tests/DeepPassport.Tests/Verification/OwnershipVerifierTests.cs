@@ -16,7 +16,7 @@ public class OwnershipVerifierTests
     public void TheProtectedModelIsOwnedAndAnUnrelatedPlainModelIsNot()
     {
         var config = PassportConfig.Load("alexnet-last3", "alexnet");
-        var model = new DeepIprModel("alexnet", 10, config, DeepIprScheme.V2, NormType.Gn, seed: 5);
+        var model = new PassportModel("alexnet", 10, config, PassportScheme.V2, NormType.Gn, seed: 5);
         var opt = new Sgd(model.Network.Parameters(), 0.1f, 0.9f);
         for (int step = 0; step < 60; step++) { opt.ZeroGrad(); model.SignLoss().Backward(); opt.Step(); }
         var dir = Path.Combine(Path.GetTempPath(), "dp-verify-" + Guid.NewGuid().ToString("N")[..8]);
@@ -46,7 +46,7 @@ public class OwnershipVerifierTests
     [Fact]
     public void AnotherArchitectureIsAClearError()
     {
-        var model = new DeepIprModel("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), DeepIprScheme.V2, NormType.Bn, seed: 1);
+        var model = new PassportModel("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), PassportScheme.V2, NormType.Bn, seed: 1);
         var dir = Path.Combine(Path.GetTempPath(), "dp-verify-" + Guid.NewGuid().ToString("N")[..8]);
         var owner = RunArtefacts.Save(dir, model, PassportConfig.Load("alexnet-last3", "alexnet"), KeyType.Random, 0.1f, 1);
         var resnet = ModelFactory.Create("resnet18", 10, NormType.Bn, 0);

@@ -5,14 +5,14 @@ using DeepPassport.Schemes;
 
 namespace DeepPassport.Tests.Schemes;
 
-public class DeepIprBlockFactoryTests
+public class PassportBlockFactoryTests
 {
     [Fact]
     public void ConfigLayersBecomePassportBlocksWithPassportsOfTheirInputShape()
     {
         var config = PassportConfig.Parse("""{"4": true, "5": true, "6": "owner"}""", "alexnet", "t");
         var sw = new BranchSwitch();
-        var factory = new DeepIprBlockFactory(PassportKeys.Create(config, KeyType.Random, new Rng(3)), DeepIprScheme.V2, NormType.Bn, sw, new Rng(3));
+        var factory = new PassportBlockFactory(PassportKeys.Create(config, KeyType.Random, new Rng(3)), PassportScheme.V2, NormType.Bn, sw, new Rng(3));
         var model = new AlexNetCifar(10, factory, new Rng(4));
         Assert.Equal(["features.4", "features.5", "features.6"], factory.PassportBlocks.Select(p => p.Path));
         Assert.Equal([1, 192, 8, 8], factory.PassportBlocks[0].Block.PassportGamma.Shape);

@@ -6,32 +6,33 @@ using DeepPassport.Passports;
 namespace DeepPassport.Schemes;
 
 /// <summary>
-/// An architecture whose keyed conv blocks are DeepIPR passport layers, with a forward that chooses the branch.
+/// An architecture whose keyed conv blocks are passport layers of one scheme, with a forward that chooses the branch.
 /// The passport layers are listed in construction (= config) order, so their signatures line up with the config.
 /// </summary>
-public sealed class DeepIprModel : IBranchedModel
+public sealed class PassportModel : IBranchedModel
 {
     private readonly BranchSwitch _branch = new();
     private readonly SignLoss _signLoss;
 
     /// <summary>Builds the model around the owner's keys (passports + signatures); weights are drawn from <paramref name="seed"/>.</summary>
-    public DeepIprModel(string arch, int numClasses, DeepIprScheme scheme, NormType norm, IReadOnlyList<LayerKey> keys, ulong seed, SignLoss? signLoss = null)
+    public PassportModel(string arch, int numClasses, PassportScheme scheme, NormType norm, IReadOnlyList<LayerKey> keys, ulong seed, SignLoss? signLoss = null)
     {
         if (keys.Count == 0) throw new ArgumentException("A passport model needs at least one passport layer.");
         var layout = ConvBlockLayout.Of(arch).Select(b => b.Path).ToHashSet();
         if (keys.FirstOrDefault(k => !layout.Contains(k.Path)) is { } stray)
             throw new ArgumentException($"Passport layer '{stray.Path}' is not a conv block of {arch}.");
         var rng = new Rng(seed);
-        var factory = new DeepIprBlockFactory(keys, scheme, norm, _branch, rng);
+        var factory = new PassportBlockFactory(keys, scheme, norm, _branch, rng);
         Network = ModelFactory.Create(arch, numClasses, factory, rng);
         PassportLayers = factory.PassportBlocks;
         (Arch, NumClasses, Scheme, Norm) = (arch, numClasses, scheme, norm);
         _signLoss = signLoss ?? new SignLoss();
-        Branches = scheme == DeepIprScheme.V1 ? [Branch.Verification] : [Branch.Deployment, Branch.Verification];
+        Branches = scheme == PassportScheme.V1 ? [Branch.Verification] : [Branch.Deployment, Branch.Verification];
+        PassportPaths = PassportLayers.Select(p => p.Path).ToList();
     }
 
     /// <summary>A model with random passports and the config's signatures, all from <paramref name="seed"/> (for tests and quick starts).</summary>
-    public DeepIprModel(string arch, int numClasses, PassportConfig config, DeepIprScheme scheme, NormType norm, ulong seed)
+    public PassportModel(string arch, int numClasses, PassportConfig config, PassportScheme scheme, NormType norm, ulong seed)
         : this(arch, numClasses, scheme, norm, KeysFor(arch, config, seed), seed) { }
 
     private static IReadOnlyList<LayerKey> KeysFor(string arch, PassportConfig config, ulong seed)
@@ -43,10 +44,11 @@ public sealed class DeepIprModel : IBranchedModel
     public Module Network { get; }
     public string Arch { get; }
     public int NumClasses { get; }
-    public DeepIprScheme Scheme { get; }
+    public PassportScheme Scheme { get; }
     public NormType Norm { get; }
     public IReadOnlyList<Branch> Branches { get; }
-    public IReadOnlyList<(string Path, DeepIprPassportBlock Block)> PassportLayers { get; }
+    public IReadOnlyList<(string Path, PassportLayer Block)> PassportLayers { get; }
+    public IReadOnlyList<string> PassportPaths { get; }
 
     /// <summary>Logits through one branch (V1 has only the passport branch: both values give it).</summary>
     public Tensor Forward(Tensor x, Branch branch)
@@ -55,27 +57,32 @@ public sealed class DeepIprModel : IBranchedModel
         return Network.Forward(x);
     }
 
-    /// <summary>The sum over passport layers of the sign loss on each layer's passport-derived scale.</summary>
+    /// <summary>The sum over passport layers of the sign loss on the value that carries each layer's signature.</summary>
     public Tensor SignLoss() => SignLoss(_signLoss);
 
     Tensor? IBranchedModel.SignLoss() => SignLoss();
 
-    public Tensor SignLoss(SignLoss loss)
+    public Tensor SignLoss(SignLoss loss) => Sum(PassportLayers.Select(p => loss.Compute(p.Block.SignScale(), p.Block.Signature)))!;
+
+    /// <summary>The weighted sum of the layers' balance losses (SP), or null when the scheme has none or the weight is 0.</summary>
+    public Tensor? BalanceLoss() =>
+        BalanceWeight == 0 ? null : Sum(PassportLayers.Select(p => p.Block.BalanceLoss()).OfType<Tensor>()) is { } sum ? sum * BalanceWeight : null;
+
+    /// <summary>The weight w of the balance losses in the training objective.</summary>
+    public float BalanceWeight { get; init; }
+
+    private static Tensor? Sum(IEnumerable<Tensor> terms)
     {
         Tensor? total = null;
-        foreach (var (_, block) in PassportLayers)
-        {
-            var l = loss.Compute(block.PassportScale(), block.Signature);
-            total = total is null ? l : total + l;
-        }
-        return total!;
+        foreach (var t in terms) total = total is null ? t : total + t;
+        return total;
     }
 
-    /// <summary>Per-layer fraction of sign(gamma) matching the signature, recomputed from the current conv weights.</summary>
+    /// <summary>Per-layer fraction of signature bits the current weights carry.</summary>
     public IReadOnlyList<(string Path, double Detection)> SignatureDetection()
     {
         using var _ = NoGrad.Scope();
-        return PassportLayers.Select(p => (p.Path, p.Block.Signature.DetectionRate(p.Block.PassportScale().Data))).ToList();
+        return PassportLayers.Select(p => (p.Path, p.Block.Signature.DetectionRate(p.Block.SignScale().Data))).ToList();
     }
 
     /// <summary>The keys the model holds now: passports and signatures per layer.</summary>

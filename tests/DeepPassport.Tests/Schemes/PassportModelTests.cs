@@ -6,10 +6,10 @@ using DeepPassport.Schemes;
 
 namespace DeepPassport.Tests.Schemes;
 
-public class DeepIprModelTests
+public class PassportModelTests
 {
-    private static DeepIprModel Model() =>
-        new("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), DeepIprScheme.V2, NormType.Gn, seed: 7);
+    private static PassportModel Model() =>
+        new("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), PassportScheme.V2, NormType.Gn, seed: 7);
 
     /// <summary>The sign loss alone drives every sign(gamma) to the signature: detection reaches 100% on every layer.</summary>
     [Fact]
@@ -51,5 +51,5 @@ public class DeepIprModelTests
 
     [Fact]
     public void ConfigForAnotherArchitectureIsRefused() =>
-        Assert.Throws<ArgumentException>(() => new DeepIprModel("resnet18", 10, PassportConfig.Load("alexnet-last3", "alexnet"), DeepIprScheme.V2, NormType.Bn, 1));
+        Assert.Throws<ArgumentException>(() => new PassportModel("resnet18", 10, PassportConfig.Load("alexnet-last3", "alexnet"), PassportScheme.V2, NormType.Bn, 1));
 }
