@@ -27,6 +27,10 @@ public sealed class PassportBlockFactory(IReadOnlyList<LayerKey> keys, PassportS
         {
             PassportScheme.V1 or PassportScheme.V2 or PassportScheme.V3 => new DeepIprPassportBlock(inChannels, outChannels, kernel, stride, padding, norm, relu,
                 key.Signature, key.PassportBeta.Clone(), key.PassportGamma.Clone(), publicBranch: scheme != PassportScheme.V1, branch, rng),
+            PassportScheme.Pan => new PanPassportBlock(inChannels, outChannels, kernel, stride, padding, norm, relu,
+                key.Signature, key.PassportBeta.Clone(), key.PassportGamma.Clone(), branch, rng),
+            PassportScheme.Sp => new SpPassportBlock(inChannels, outChannels, kernel, stride, padding, norm, relu,
+                key.Signature, key.PassportBeta.Clone(), key.PassportGamma.Clone(), branch, rng),
             _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, null),
         };
         _passportBlocks.Add((path, block));

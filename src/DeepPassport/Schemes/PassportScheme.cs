@@ -1,7 +1,8 @@
 namespace DeepPassport.Schemes;
 
 /// <summary>
-/// DeepIPR's schemes (reference-spec §2): V1 passport layers only (the passport is needed at inference), V2 a public
-/// and a private branch, V3 = V2 with trigger samples in every batch.
+/// The passport schemes: DeepIPR's (reference-spec §2) V1 passport layers only (the passport is needed at inference),
+/// V2 a public and a private branch, V3 = V2 with trigger samples in every batch; Passport-aware Normalization (§3,
+/// separate statistics and an MLP in the private branch); Steganographic Passport (§4.5, activation-level obfuscation).
 /// </summary>
-public enum PassportScheme { V1, V2, V3 }
+public enum PassportScheme { V1, V2, V3, Pan, Sp }

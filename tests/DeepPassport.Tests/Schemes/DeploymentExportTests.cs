@@ -17,7 +17,8 @@ public class DeploymentExportTests
         var rng = new Rng(seed);
         foreach (var p in model.Network.Parameters())
             if (p.Value.Rank == 1) foreach (ref float v in p.Value.Data.AsSpan()) v += 0.3f * (float)rng.NextNormal();
-        using (NoGrad.Scope()) model.Forward(Tensor.Randn(rng, 8, 3, 32, 32), model.Branches[0]);   // moves running statistics
+        using (NoGrad.Scope())
+            foreach (var branch in model.Branches) model.Forward(Tensor.Randn(rng, 8, 3, 32, 32), branch);   // moves running statistics
         model.Network.Eval();
         return model;
     }
@@ -30,6 +31,11 @@ public class DeploymentExportTests
     [InlineData(PassportScheme.V3, NormType.Bn)]
     [InlineData(PassportScheme.V1, NormType.Bn)]
     [InlineData(PassportScheme.V1, NormType.None)]
+    [InlineData(PassportScheme.Pan, NormType.Bn)]
+    [InlineData(PassportScheme.Pan, NormType.Gn)]
+    [InlineData(PassportScheme.Sp, NormType.Bn)]
+    [InlineData(PassportScheme.Sp, NormType.In)]
+    [InlineData(PassportScheme.Sp, NormType.None)]
     public void DeploymentLoadsStrictlyIntoThePlainModelAndComputesTheDeploymentBranch(PassportScheme scheme, NormType norm)
     {
         var model = Trained(scheme, norm);
@@ -66,13 +72,16 @@ public class DeploymentExportTests
     }
 
     [Theory]
-    [InlineData(NormType.Bn)]
-    [InlineData(NormType.None)]
-    public void LoadingTheDeploymentBackGivesTheOwnersVerificationBranch(NormType norm)
+    [InlineData(PassportScheme.V2, NormType.Bn)]
+    [InlineData(PassportScheme.V2, NormType.None)]
+    [InlineData(PassportScheme.Pan, NormType.Bn)]
+    [InlineData(PassportScheme.Sp, NormType.Bn)]
+    [InlineData(PassportScheme.Sp, NormType.Gn)]
+    public void LoadingTheDeploymentBackGivesTheOwnersVerificationBranch(PassportScheme scheme, NormType norm)
     {
-        var model = Trained(PassportScheme.V2, norm);
+        var model = Trained(scheme, norm);
         var (state, _, privateState) = DeploymentExport.ToPlain(model);
-        var fresh = new PassportModel("alexnet", 10, PassportScheme.V2, norm, model.Keys(), seed: 1234);
+        var fresh = new PassportModel("alexnet", 10, scheme, norm, model.Keys(), seed: 1234);
         DeploymentExport.LoadPlain(fresh, state, privateState, "test");
         fresh.Network.Eval();
         var x = Tensor.Randn(new Rng(6), 2, 3, 32, 32);
@@ -86,10 +95,13 @@ public class DeploymentExportTests
     }
 
     /// <summary>No passport, private or signature tensor in the package: neither by name nor by its bytes.</summary>
-    [Fact]
-    public void TheDeploymentFileHoldsNoSecret()
+    [Theory]
+    [InlineData(PassportScheme.V2)]
+    [InlineData(PassportScheme.Pan)]
+    [InlineData(PassportScheme.Sp)]
+    public void TheDeploymentFileHoldsNoSecret(PassportScheme scheme)
     {
-        var model = Trained(PassportScheme.V2, NormType.Bn, "alexnet-all");
+        var model = Trained(scheme, NormType.Bn, "alexnet-all");
         var dir = Path.Combine(Path.GetTempPath(), "dp-export-" + Guid.NewGuid().ToString("N")[..8]);
         RunArtefacts.Save(dir, model, PassportConfig.Load("alexnet-all", "alexnet"), KeyType.Random, 0.1f, 3);
         var file = Path.Combine(dir, RunArtefacts.DeploymentFile);
@@ -108,6 +120,13 @@ public class DeploymentExportTests
             Assert.False(Contains(bytes, System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.AsSpan(0, 32)).ToArray()), $"signature of {k.Path} in the deployment");
         }
         Assert.False(Contains(bytes, System.Text.Encoding.UTF8.GetBytes(model.Keys()[0].Signature.ToString()[..64])));
+        // The private branch (bn1 statistics, MLP, transition affine) stays with the owner too.
+        var owner = OwnerSecrets.Load(Path.Combine(dir, RunArtefacts.OwnerFolder));
+        foreach (var (name, value) in owner.Private.Entries)
+            // (bn1 statistics may legitimately equal bn0's: on the first passport layer both branches normalise the same W * x.)
+            if (!value.IsInt64 && value.Tensor!.Size >= 8 && !name.Contains("running_"))
+                Assert.False(Contains(bytes, System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.Tensor.Data.AsSpan(0, 8)).ToArray()), $"private tensor {name} in the deployment");
+        if (scheme != PassportScheme.V2) Assert.NotEmpty(owner.Private.Entries);
         Directory.Delete(dir, true);
     }
 
