@@ -8,7 +8,27 @@ namespace DeepPassport.Engine.IO;
 /// </summary>
 public static class StateDictFile
 {
-    public static void Save(string path, StateDict state, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, StateDict state, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SafeTensors.Write(path, ToFile(state, metadata));
+
+    /// <summary>The same bytes as <see cref="Save"/> writes, in memory (for containers such as the owner vault).</summary>
+    public static byte[] ToBytes(StateDict state, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var ms = new MemoryStream();
+        SafeTensors.Write(ms, ToFile(state, metadata));
+        return ms.ToArray();
+    }
+
+    public static (StateDict State, IReadOnlyDictionary<string, string> Metadata) Load(string path) => FromFile(SafeTensors.Read(path), path);
+
+    /// <summary>Reads safetensors bytes; <paramref name="nameForErrors"/> names them in messages.</summary>
+    public static (StateDict State, IReadOnlyDictionary<string, string> Metadata) FromBytes(byte[] bytes, string nameForErrors)
+    {
+        using var ms = new MemoryStream(bytes, writable: false);
+        return FromFile(SafeTensors.Read(ms, nameForErrors), nameForErrors);
+    }
+
+    private static SafeTensorsFile ToFile(StateDict state, IReadOnlyDictionary<string, string>? metadata)
     {
         var file = new SafeTensorsFile();
         foreach (var (name, value) in state)
@@ -17,17 +37,16 @@ public static class StateDictFile
             else file.Tensors[name] = value.Tensor!;
         }
         if (metadata is not null) foreach (var (k, v) in metadata) file.Metadata[k] = v;
-        SafeTensors.Write(path, file);
+        return file;
     }
 
-    public static (StateDict State, IReadOnlyDictionary<string, string> Metadata) Load(string path)
+    private static (StateDict, IReadOnlyDictionary<string, string>) FromFile(SafeTensorsFile file, string source)
     {
-        var file = SafeTensors.Read(path);
         var state = new StateDict();
         foreach (var (name, t) in file.Tensors) state.Add(name, t);
         foreach (var (name, t) in file.Int64)
         {
-            if (t.Data.Length != 1) throw new SafeTensorsFormatException(path, $"integer tensor '{name}' has {t.Data.Length} values; only integer scalars (like num_batches_tracked) belong in a state dict.");
+            if (t.Data.Length != 1) throw new SafeTensorsFormatException(source, $"integer tensor '{name}' has {t.Data.Length} values; only integer scalars (like num_batches_tracked) belong in a state dict.");
             state.Add(name, t.Data[0]);
         }
         return (state, file.Metadata);

@@ -41,6 +41,31 @@ public sealed record OwnerSecrets(
     /// <summary>A passport model of the owner's design holding the owner's keys (weights still to be loaded).</summary>
     public PassportModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
 
+    /// <summary>The owner's files by name: what a folder or a vault holds.</summary>
+    public IReadOnlyDictionary<string, byte[]> ToFiles()
+    {
+        var json = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var passports = new StateDict();
+        foreach (var k in Keys) { passports.Add(k.Path + ".key", k.PassportBeta); passports.Add(k.Path + ".skey", k.PassportGamma); }
+        var priv = new StateDict();
+        foreach (var (name, value) in Private.Entries) priv.Add(name, value);
+        foreach (var (path, s) in Private.FoldedScales) priv.Add(path + FoldedSuffix, s);
+        var meta = new Dictionary<string, string> { ["format"] = Format };
+        return new Dictionary<string, byte[]>
+        {
+            [MetadataFile] = System.Text.Encoding.UTF8.GetBytes(MetadataJson().ToJsonString(json) + "\n"),
+            [ConfigFile] = System.Text.Encoding.UTF8.GetBytes(Config.ToJson() + "\n"),
+            [PassportsFile] = StateDictFile.ToBytes(passports, meta),
+            [PrivateFile] = StateDictFile.ToBytes(priv, meta),
+        };
+    }
+
+    /// <summary>Writes the secrets into an encrypted owner vault (see <see cref="OwnerVault"/>).</summary>
+    public void SaveVault(string path, string passphrase, int iterations = OwnerVault.DefaultIterations) => OwnerVault.Write(path, ToFiles(), passphrase, iterations);
+
+    /// <summary>Opens an owner vault.</summary>
+    public static OwnerSecrets LoadVault(string path, string passphrase) => FromFiles(OwnerVault.Read(path, passphrase), path);
+
     /// <summary>Writes the folder atomically: a complete new folder replaces the old one, or nothing changes.</summary>
     public void Save(string dir)
     {
@@ -49,15 +74,7 @@ public sealed record OwnerSecrets(
         Directory.CreateDirectory(temp);
         try
         {
-            File.WriteAllText(Path.Combine(temp, MetadataFile), MetadataJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
-            File.WriteAllText(Path.Combine(temp, ConfigFile), Config.ToJson() + "\n");
-            var passports = new StateDict();
-            foreach (var k in Keys) { passports.Add(k.Path + ".key", k.PassportBeta); passports.Add(k.Path + ".skey", k.PassportGamma); }
-            StateDictFile.Save(Path.Combine(temp, PassportsFile), passports, new Dictionary<string, string> { ["format"] = Format });
-            var priv = new StateDict();
-            foreach (var (name, value) in Private.Entries) priv.Add(name, value);
-            foreach (var (path, s) in Private.FoldedScales) priv.Add(path + FoldedSuffix, s);
-            StateDictFile.Save(Path.Combine(temp, PrivateFile), priv, new Dictionary<string, string> { ["format"] = Format });
+            foreach (var (name, bytes) in ToFiles()) File.WriteAllBytes(Path.Combine(temp, name), bytes);
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
             Directory.Move(temp, full);
         }
@@ -93,16 +110,28 @@ public sealed record OwnerSecrets(
         };
     }
 
-    /// <summary>Reads an owner folder; anything missing or inconsistent is an <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>Reads an owner folder; anything missing or inconsistent is an error naming the file.</summary>
     public static OwnerSecrets Load(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"owner folder '{dir}' does not exist.");
-        string metaPath = Path.Combine(dir, MetadataFile), configPath = Path.Combine(dir, ConfigFile), passportsPath = Path.Combine(dir, PassportsFile),
-            privatePath = Path.Combine(dir, PrivateFile);
-        foreach (var f in new[] { metaPath, configPath, passportsPath, privatePath })
-            if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {Path.GetFileName(f)}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
+        var files = new Dictionary<string, byte[]>();
+        foreach (var name in new[] { MetadataFile, ConfigFile, PassportsFile, PrivateFile })
+        {
+            var f = Path.Combine(dir, name);
+            if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {name}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
+            files[name] = File.ReadAllBytes(f);
+        }
+        return FromFiles(files, dir);
+    }
+
+    /// <summary>Rebuilds the secrets from their files; <paramref name="source"/> (a folder or vault) names them in errors.</summary>
+    public static OwnerSecrets FromFiles(IReadOnlyDictionary<string, byte[]> files, string source)
+    {
+        byte[] Entry(string name) => files.TryGetValue(name, out var b) ? b : throw new InvalidDataException($"owner secrets '{source}' lack {name}.");
+        string metaPath = Path.Combine(source, MetadataFile), configPath = Path.Combine(source, ConfigFile), passportsPath = Path.Combine(source, PassportsFile),
+            privatePath = Path.Combine(source, PrivateFile);
         JsonObject meta;
-        try { meta = JsonNode.Parse(File.ReadAllText(metaPath)) as JsonObject ?? throw new InvalidDataException($"{metaPath}: not a JSON object."); }
+        try { meta = JsonNode.Parse(Entry(MetadataFile)) as JsonObject ?? throw new InvalidDataException($"{metaPath}: not a JSON object."); }
         catch (JsonException e) { throw new InvalidDataException($"{metaPath}: not valid JSON ({e.Message}).", e); }
         string Field(string name) => meta[name]?.ToString() ?? throw new InvalidDataException($"{metaPath}: missing \"{name}\".");
         if (Field("format") != Format) throw new InvalidDataException($"{metaPath}: format is \"{Field("format")}\", not \"{Format}\".");
@@ -112,8 +141,8 @@ public sealed record OwnerSecrets(
             string arch = Field("arch");
             var norm = NormTypes.Parse(Field("norm"));
             int classes = int.Parse(Field("num_classes"), CultureInfo.InvariantCulture);
-            var config = PassportConfig.Parse(File.ReadAllText(configPath), arch, configPath);
-            var (tensors, _) = StateDictFile.Load(passportsPath);
+            var config = PassportConfig.Parse(System.Text.Encoding.UTF8.GetString(Entry(ConfigFile)), arch, configPath);
+            var (tensors, _) = StateDictFile.FromBytes(Entry(PassportsFile), passportsPath);
             var layout = ConvBlockLayout.Of(arch).ToDictionary(b => b.Path);
             var keys = new List<LayerKey>();
             foreach (var layer in meta["layers"]?.AsArray() ?? throw new InvalidDataException($"{metaPath}: missing \"layers\"."))
@@ -133,7 +162,7 @@ public sealed record OwnerSecrets(
             var config2 = config.Layers.Select(l => l.Path).ToList();
             if (!config2.SequenceEqual(keys.Select(k => k.Path)))
                 throw new InvalidDataException($"{metaPath}: its layers [{string.Join(", ", keys.Select(k => k.Path))}] differ from {configPath} [{string.Join(", ", config2)}].");
-            var (privateState, _) = StateDictFile.Load(privatePath);
+            var (privateState, _) = StateDictFile.FromBytes(Entry(PrivateFile), privatePath);
             var entries = new StateDict();
             var folded = new Dictionary<string, Tensor>();
             foreach (var (name, value) in privateState)
@@ -145,7 +174,7 @@ public sealed record OwnerSecrets(
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"owner folder '{dir}': {e.Message}", e);
+            throw new InvalidDataException($"owner secrets '{source}': {e.Message}", e);
         }
     }
 }

@@ -75,3 +75,22 @@ public class OwnerVaultTests
         File.Delete(a); File.Delete(b);
     }
 }
+
+public class OwnerSecretsVaultTests
+{
+    [Fact]
+    public void OwnerSecretsRoundTripThroughAVault()
+    {
+        var model = DeepPassport.Tests.Schemes.DeploymentExportTests.Trained(DeepPassport.Schemes.PassportScheme.Sp, DeepPassport.Models.NormType.Bn);
+        var dir = Path.Combine(Path.GetTempPath(), "dp-vs-" + Guid.NewGuid().ToString("N")[..8]);
+        var owner = RunArtefacts.Save(dir, model, DeepPassport.Passports.PassportConfig.Load("alexnet-last3", "alexnet"), DeepPassport.Passports.KeyType.Image, 0.1f, 3);
+        var vault = Path.Combine(dir, "owner.vault");
+        owner.SaveVault(vault, "a long passphrase", iterations: 2000);
+        var back = OwnerSecrets.LoadVault(vault, "a long passphrase");
+        Assert.Equal(owner.Scheme, back.Scheme);
+        Assert.Equal(owner.Keys[2].PassportGamma.Data, back.Keys[2].PassportGamma.Data);
+        Assert.Equal(owner.Private.Entries.Keys.Order(), back.Private.Entries.Keys.Order());
+        Assert.Throws<VaultException>(() => OwnerSecrets.LoadVault(vault, "another long passphrase"));
+        Directory.Delete(dir, true);
+    }
+}
