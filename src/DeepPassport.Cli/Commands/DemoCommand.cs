@@ -49,7 +49,7 @@ public static class DemoCommand
         var testAug = Augmentation.Eval(Normalization.Cifar);
         var options = new TrainOptions { Epochs = epochs, Seed = seed };
         var trigger = protection.Trigger(dataRoot, train.ClassCount);
-        var model = protection.CreateModel("alexnet", train.ClassCount, norm, seed, test);
+        var (model, ownerPassport) = protection.CreateModel("alexnet", train.ClassCount, norm, seed, test, dataRoot);
         var description = new ModelDescription("alexnet", norm, train.ClassCount);
         var manifest = RunManifest.Create("demo", Environment.GetCommandLineArgs().Skip(1).ToList(), seed, files, description.Settings(options));
         void Say(string s) { if (!json) Console.WriteLine(s); }
@@ -59,7 +59,7 @@ public static class DemoCommand
         var result = TrainingRun.Execute(model, train, test, Augmentation.CifarTrain, testAug, trigger, options, outDir, manifest, json);
 
         Say($"2. Ship: split the model into the deployment package and the owner's secrets.");
-        var owner = protection.SaveArtefacts(outDir, model, seed);
+        var owner = protection.SaveArtefacts(outDir, model, seed, ownerPassport);
         string deploymentPath = Path.Combine(outDir, RunArtefacts.DeploymentFile), ownerDir = Path.Combine(outDir, RunArtefacts.OwnerFolder);
         Say($"   {deploymentPath}: a plain AlexNetCifar anyone can load; no passport, private parameter or signature in it.");
         Say($"   {ownerDir}/: the passports, signatures and passport config - keep these secret.");
@@ -100,6 +100,6 @@ public static class DemoCommand
         var rng = new Rng(seed ^ 0xF0_26E5UL);
         var keys = owner.Keys.Select(k => new LayerKey(k.Path, Tensor.Rand(rng, -1, 1, k.PassportBeta.Shape), Tensor.Rand(rng, -1, 1, k.PassportGamma.Shape),
             Signature.Random(k.Signature.Length, rng))).ToList();
-        return owner with { Keys = keys };
+        return owner with { Keys = keys, OwnerPassport = null };
     }
 }

@@ -10,7 +10,7 @@ namespace DeepPassport.Cli.Commands;
 /// <summary>
 /// `deeppassport train`: the papers' recipe on CIFAR-10 (SGD 0.01, momentum 0.9, wd 5e-4, batch 64, random crop
 /// with padding 4 + horizontal flip, CIFAR mean/std), evaluating on the full test set after every epoch. A plain
-/// model by default (writes model.safetensors); with --scheme v1|v2|v3 a DeepIPR passport model (writes
+/// model by default (writes model.safetensors); with --scheme v1|v2|v3|pan|sp a passport model (writes
 /// deployment.safetensors and owner/).
 /// </summary>
 public static class TrainCommand
@@ -39,9 +39,10 @@ public static class TrainCommand
         var train = CifarDataset.LoadCifar10(dataDir, train: true, trainBatches);
         var test = CifarDataset.LoadCifar10(dataDir, train: false);
         var trigger = protection?.Trigger(DataLocator.Root(dataOption), train.ClassCount);
-        IBranchedModel model = protection is null
-            ? new PlainModel(ModelFactory.Create(arch, train.ClassCount, norm, options.Seed))
-            : protection.CreateModel(arch, train.ClassCount, norm, options.Seed, test);
+        IReadOnlyList<Engine.Imaging.Image>? ownerPassport = null;
+        IBranchedModel model;
+        if (protection is null) model = new PlainModel(ModelFactory.Create(arch, train.ClassCount, norm, options.Seed));
+        else (model, ownerPassport) = protection.CreateModel(arch, train.ClassCount, norm, options.Seed, test, DataLocator.Root(dataOption));
         var description = new ModelDescription(arch, norm, train.ClassCount);
         var settings = description.Settings(options);
         if (protection is not null)
@@ -65,7 +66,7 @@ public static class TrainCommand
         }
         else
         {
-            protection.SaveArtefacts(outDir, (PassportModel)model, options.Seed);
+            protection.SaveArtefacts(outDir, (PassportModel)model, options.Seed, ownerPassport);
             files = [RunArtefacts.DeploymentFile, RunArtefacts.OwnerFolder + "/"];
         }
         TrainingRun.PrintSummary(outDir, result, files, json);

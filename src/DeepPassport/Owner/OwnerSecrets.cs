@@ -38,6 +38,11 @@ public sealed record OwnerSecrets(
     public const string MetadataFile = "owner.json", ConfigFile = "passport-config.json", PassportsFile = "passports.safetensors", PrivateFile = "private.safetensors";
     private const string FoldedSuffix = ".folded_scale";
 
+    /// <summary>SP: the owner passport (two images) whose hash gives every signature, and the rule that derives the bits.</summary>
+    public IReadOnlyList<Engine.Imaging.Image>? OwnerPassport { get; init; }
+    public HashRule HashRule { get; init; } = HashRule.Counter;
+    private const string OwnerPassportFolder = "owner-passport/";
+
     /// <summary>A passport model of the owner's design holding the owner's keys (weights still to be loaded).</summary>
     public PassportModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
 
@@ -51,13 +56,16 @@ public sealed record OwnerSecrets(
         foreach (var (name, value) in Private.Entries) priv.Add(name, value);
         foreach (var (path, s) in Private.FoldedScales) priv.Add(path + FoldedSuffix, s);
         var meta = new Dictionary<string, string> { ["format"] = Format };
-        return new Dictionary<string, byte[]>
+        var files = new Dictionary<string, byte[]>
         {
             [MetadataFile] = System.Text.Encoding.UTF8.GetBytes(MetadataJson().ToJsonString(json) + "\n"),
             [ConfigFile] = System.Text.Encoding.UTF8.GetBytes(Config.ToJson() + "\n"),
             [PassportsFile] = StateDictFile.ToBytes(passports, meta),
             [PrivateFile] = StateDictFile.ToBytes(priv, meta),
         };
+        // Lossless, so anyone shown the owner passport can recompute its hash bit for bit.
+        for (int i = 0; i < (OwnerPassport?.Count ?? 0); i++) files[$"{OwnerPassportFolder}{i}.png"] = Engine.Imaging.Png.Encode(OwnerPassport![i]);
+        return files;
     }
 
     /// <summary>Writes the secrets into an encrypted owner vault (see <see cref="OwnerVault"/>).</summary>
@@ -74,7 +82,12 @@ public sealed record OwnerSecrets(
         Directory.CreateDirectory(temp);
         try
         {
-            foreach (var (name, bytes) in ToFiles()) File.WriteAllBytes(Path.Combine(temp, name), bytes);
+            foreach (var (name, bytes) in ToFiles())
+            {
+                var file = Path.Combine(temp, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                File.WriteAllBytes(file, bytes);
+            }
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
             Directory.Move(temp, full);
         }
@@ -83,6 +96,22 @@ public sealed record OwnerSecrets(
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
             throw;
         }
+    }
+
+    private static IReadOnlyList<Engine.Imaging.Image>? OwnerPassportImages(IReadOnlyDictionary<string, byte[]> files, string source)
+    {
+        var names = files.Keys.Where(k => k.StartsWith(OwnerPassportFolder, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? null : names.Select(n => Engine.Imaging.Png.Decode(files[n], Path.Combine(source, n))).ToList();
+    }
+
+    /// <summary>With an owner passport, every signature must be the one its hash gives: a mismatch means tampering.</summary>
+    private void CheckHashSignatures(string source)
+    {
+        if (OwnerPassport is null) return;
+        var digest = HashSignature.Digest(OwnerPassport);
+        for (int i = 0; i < Keys.Count; i++)
+            if (!HashSignature.Derive(digest, i, Keys[i].Signature.Length, HashRule).Equals(Keys[i].Signature))
+                throw new InvalidDataException($"{source}: the signature of '{Keys[i].Path}' is not the one the owner passport's hash gives ({HashRule.ToString().ToLowerInvariant()} rule).");
     }
 
     private JsonObject MetadataJson()
@@ -107,6 +136,7 @@ public sealed record OwnerSecrets(
             ["sign_loss"] = SignLossAlpha,
             ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
             ["layers"] = layers,
+            ["hash_rule"] = OwnerPassport is null ? null : HashRule.ToString().ToLowerInvariant(),
         };
     }
 
@@ -121,6 +151,9 @@ public sealed record OwnerSecrets(
             if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {name}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
             files[name] = File.ReadAllBytes(f);
         }
+        var passportDir = Path.Combine(dir, OwnerPassportFolder);
+        if (Directory.Exists(passportDir))
+            foreach (var f in Directory.GetFiles(passportDir, "*.png")) files[OwnerPassportFolder + Path.GetFileName(f)] = File.ReadAllBytes(f);
         return FromFiles(files, dir);
     }
 
@@ -168,9 +201,15 @@ public sealed record OwnerSecrets(
             foreach (var (name, value) in privateState)
                 if (name.EndsWith(FoldedSuffix, StringComparison.Ordinal) && !value.IsInt64) folded[name[..^FoldedSuffix.Length]] = value.Tensor!;
                 else entries.Add(name, value);
-            return new OwnerSecrets(scheme, arch, norm, classes, config, KeyTypes.Parse(Field("key_type")),
+            var owner = new OwnerSecrets(scheme, arch, norm, classes, config, KeyTypes.Parse(Field("key_type")),
                 float.Parse(Field("sign_loss"), CultureInfo.InvariantCulture), ulong.Parse(Field("seed"), CultureInfo.InvariantCulture), keys,
-                new DeploymentExport.PrivateState(entries, folded));
+                new DeploymentExport.PrivateState(entries, folded))
+            {
+                OwnerPassport = OwnerPassportImages(files, source),
+                HashRule = meta["hash_rule"]?.ToString() is { } rule ? Enum.Parse<HashRule>(rule, ignoreCase: true) : HashRule.Counter,
+            };
+            owner.CheckHashSignatures(metaPath);
+            return owner;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {

@@ -13,10 +13,15 @@ public static class RunArtefacts
     public const string DeploymentFile = "deployment.safetensors", OwnerFolder = "owner";
 
     /// <summary>Writes both; returns the owner's secrets as saved.</summary>
-    public static OwnerSecrets Save(string outDir, PassportModel model, PassportConfig config, KeyType keyType, float signLossAlpha, ulong seed)
+    public static OwnerSecrets Save(string outDir, PassportModel model, PassportConfig config, KeyType keyType, float signLossAlpha, ulong seed,
+        IReadOnlyList<Engine.Imaging.Image>? ownerPassport = null, HashRule hashRule = HashRule.Counter)
     {
         var (state, description, privateState) = DeploymentExport.ToPlain(model);
-        var owner = new OwnerSecrets(model.Scheme, model.Arch, model.Norm, model.NumClasses, config, keyType, signLossAlpha, seed, model.Keys(), privateState);
+        var owner = new OwnerSecrets(model.Scheme, model.Arch, model.Norm, model.NumClasses, config, keyType, signLossAlpha, seed, model.Keys(), privateState)
+        {
+            OwnerPassport = ownerPassport,
+            HashRule = hashRule,
+        };
         Directory.CreateDirectory(outDir);
         owner.Save(Path.Combine(outDir, OwnerFolder));
         Engine.IO.StateDictFile.Save(Path.Combine(outDir, DeploymentFile), state, description.Metadata());

@@ -16,10 +16,11 @@ public static class ActivationMaps
     /// <summary>
     /// Runs <paramref name="images"/> ([n, 3, 32, 32], normalised) through a plain <paramref name="arch"/> whose
     /// weights come from <paramref name="weights"/> (a plain state dict, e.g. a trained model) or, when null, a
-    /// random initialisation from <paramref name="rng"/>, in evaluation mode without gradients. Returns each conv
-    /// block's input by path, [n, C_in, H, W].
+    /// random initialisation from <paramref name="rng"/>, without gradients, in evaluation mode — or in training mode
+    /// (<paramref name="trainMode"/>, SP's rule: batch norm then uses the statistics of the images themselves).
+    /// Returns each conv block's input by path, [n, C_in, H, W].
     /// </summary>
-    public static IReadOnlyDictionary<string, Tensor> Capture(string arch, NormType norm, Tensor images, StateDict? weights, Rng rng)
+    public static IReadOnlyDictionary<string, Tensor> Capture(string arch, NormType norm, Tensor images, StateDict? weights, Rng rng, bool trainMode = false)
     {
         var factory = new TapFactory(norm, rng);
         var model = ModelFactory.Create(arch, 10, factory, rng);
@@ -34,8 +35,22 @@ public static class ActivationMaps
             if (missing.Count > 0 || report.UnexpectedKeys.Count > 0)
                 throw new InvalidDataException($"The pretrained weights do not fit a plain {arch} with norm {norm.ToOptionString()}: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", report.UnexpectedKeys)}].");
         }
-        using (NoGrad.Scope()) model.Eval().Forward(images);
+        using (NoGrad.Scope()) model.Train(trainMode).Forward(images);
         return factory.Taps.ToDictionary(t => t.Path, t => t.Input ?? throw new InvalidOperationException($"Block {t.Path} saw no input."));
+    }
+
+    /// <summary>Images as one normalised 32x32 batch: Resize(32) on the shorter side, CenterCrop(32), RGB.</summary>
+    public static Tensor FromImages(IReadOnlyList<Engine.Imaging.Image> images, Normalization normalization)
+    {
+        var batch = new Tensor(images.Count, 3, ConvBlockLayout.ImageSize, ConvBlockLayout.ImageSize);
+        int size = 3 * ConvBlockLayout.ImageSize * ConvBlockLayout.ImageSize;
+        for (int i = 0; i < images.Count; i++)
+        {
+            var small = Engine.Imaging.ImageOps.CenterCrop(Engine.Imaging.ImageResize.ShorterSide(Engine.Imaging.ImageOps.ToRgb(images[i]), ConvBlockLayout.ImageSize),
+                ConvBlockLayout.ImageSize, ConvBlockLayout.ImageSize);
+            Engine.Imaging.ImageTensor.CopyChw(small, batch.Data.AsSpan(i * size, size), normalization);
+        }
+        return batch;
     }
 
     /// <summary>The first <paramref name="count"/> images of a data set (in a seeded random order) as one normalised batch.</summary>

@@ -5,6 +5,9 @@ using DeepPassport.Engine.Imaging;
 
 namespace DeepPassport.Passports;
 
+/// <summary>How per-layer bits come from the owner passport's digest: counter mode (any width, independent layers) or the original prefix rule.</summary>
+public enum HashRule { Counter, Compat }
+
 /// <summary>
 /// Steganographic Passport's owner signature b = SGN(HASH(p_o)) (reference-spec §4.4): whoever holds the owner
 /// passport can recompute b; nobody can find a passport for a given b. The bytes hashed are defined here, once:
@@ -19,6 +22,10 @@ namespace DeepPassport.Passports;
 /// </summary>
 public static class HashSignature
 {
+    /// <summary>The signature of layer i from the owner passport's digest D.</summary>
+    public static Signature Derive(byte[] digest, int layerIndex, int channels, HashRule rule) =>
+        rule == HashRule.Counter ? ForLayer(digest, layerIndex, channels) : Compat(digest, channels);
+
     public const string DomainTag = "DeepPassport owner passport v1";
 
     /// <summary>The canonical byte string of an owner passport (its images as RGB8).</summary>

@@ -50,6 +50,24 @@ public static class PassportKeys
         return b => (combine(maps[b.Path].Slice(0, perKey), rng), combine(maps[b.Path].Slice(perKey, perKey), rng));
     }
 
+    /// <summary>
+    /// Steganographic Passport's keys (reference-spec §4.4, §4.6): the owner passport is a pair of images (for P_beta
+    /// and P_gamma); each layer's passports are their activations through a randomly initialised plain network left
+    /// in training mode; each layer's signature is derived from the hash of the owner passport, so the config may only
+    /// say which layers are passport layers (<c>true</c>).
+    /// </summary>
+    public static IReadOnlyList<LayerKey> CreateFromOwnerPassport(PassportConfig config, IReadOnlyList<Engine.Imaging.Image> ownerPassport, NormType norm,
+        Rng rng, HashRule rule = HashRule.Counter)
+    {
+        if (ownerPassport.Count != 2) throw new ArgumentException($"An owner passport is two images (for P_beta and P_gamma), not {ownerPassport.Count}.");
+        if (config.Layers.FirstOrDefault(l => l.Signature is not SignatureSpec.Random) is { } fixedSig)
+            throw new ArgumentException($"Layer '{fixedSig.Path}' gives its own signature, but Steganographic Passport derives every signature from the owner passport's hash: mark passport layers with true.");
+        var maps = ActivationMaps.Capture(config.Arch, norm, ActivationMaps.FromImages(ownerPassport, Normalization.Cifar), null, rng, trainMode: true);
+        var digest = HashSignature.Digest(ownerPassport);
+        return config.Layers.Select((l, i) => new LayerKey(l.Path, maps[l.Path].Slice(0, 1), maps[l.Path].Slice(1, 1),
+            HashSignature.Derive(digest, i, l.Channels, rule))).ToList();
+    }
+
     private static ArgumentException NeedsImages(KeyType k) =>
         new($"Key type '{k.ToOptionString()}' makes passports from real images: give an image pool.");
 }

@@ -72,3 +72,56 @@ public class PassportCliTests
         Assert.Contains("owner.json", r.Error);
     }
 }
+
+public class PanSpCliTests
+{
+    private static string Photo(string dir, string name, int seed)
+    {
+        var rng = new Random(seed);
+        var img = new DeepPassport.Engine.Imaging.Image(40, 36, 3);
+        rng.NextBytes(img.Pixels);
+        var path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, DeepPassport.Engine.Imaging.Png.Encode(img));
+        return path;
+    }
+
+    [Theory]
+    [InlineData("pan")]
+    [InlineData("sp")]
+    public void TrainThenVerify(string scheme)
+    {
+        var data = CliHarness.FakeCifar(32);
+        var run = CliHarness.TempDir();
+        var args = new List<string> { "train", "--arch", "alexnet", "--scheme", scheme, "--norm", "bn", "--data", data, "--train-batches", "1",
+            "--epochs", "1", "--batch-size", "16", "--seed", "4", "--out", run, "--json" };
+        if (scheme == "sp") args.AddRange(["--owner-passport", Photo(run, "a.png", 1) + "," + Photo(run, "b.png", 2), "--balance-weight", "0.1"]);
+        var r = CliHarness.Run([.. args]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var (state, _) = StateDictFile.Load(Path.Combine(run, "deployment.safetensors"));
+        Assert.DoesNotContain(state.Keys, k => k.Contains("bn1") || k.Contains("fc.") || k.Contains("scale") || k.Contains("key"));
+        Assert.True(File.Exists(Path.Combine(run, "owner", "private.safetensors")));
+        Assert.Equal(scheme == "sp", File.Exists(Path.Combine(run, "owner", "owner-passport", "0.png")));
+
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
+            "--data", data, "--fake-draws", "1", "--fake-images", "16", "--json");
+        Assert.True(r.ExitCode is 0 or 1, r.Error);
+        var report = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(scheme, report.GetProperty("scheme").GetString());
+        Assert.Equal(5, report.GetProperty("layers").GetArrayLength());   // all five convs by default
+    }
+
+    [Fact]
+    public void SpOptionsAreChecked()
+    {
+        var data = CliHarness.FakeCifar(16);
+        var run = CliHarness.TempDir();
+        var r = CliHarness.Run("train", "--scheme", "v2", "--hash-rule", "compat", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--hash-rule belongs to --scheme sp", r.Error);
+        r = CliHarness.Run("train", "--scheme", "sp", "--owner-passport", "only-one.png", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("two image files", r.Error);
+        r = CliHarness.Run("train", "--scheme", "sp", "--key-type", "random", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+    }
+}

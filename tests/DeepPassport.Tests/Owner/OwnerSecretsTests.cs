@@ -55,3 +55,36 @@ public class OwnerSecretsTests
         Directory.Delete(dir, true);
     }
 }
+
+public class SpOwnerPassportTests
+{
+    [Fact]
+    public void SpKeysComeFromTheOwnerPassportAndATamperedSignatureIsCaught()
+    {
+        var rng = new Random(3);
+        DeepPassport.Engine.Imaging.Image Photo() { var i = new DeepPassport.Engine.Imaging.Image(48, 40, 3); rng.NextBytes(i.Pixels); return i; }
+        var ownerPassport = new[] { Photo(), Photo() };
+        var config = PassportConfig.Load("alexnet-all", "alexnet");
+        var keys = PassportKeys.CreateFromOwnerPassport(config, ownerPassport, NormType.Bn, new DeepPassport.Engine.Tensors.Rng(1));
+        Assert.Equal([1, 3, 32, 32], keys[0].PassportGamma.Shape);
+        Assert.Equal([1, 256, 8, 8], keys[4].PassportBeta.Shape);
+        var digest = HashSignature.Digest(ownerPassport);
+        Assert.Equal(HashSignature.ForLayer(digest, 2, 384), keys[2].Signature);
+        Assert.Throws<ArgumentException>(() => PassportKeys.CreateFromOwnerPassport(
+            PassportConfig.Parse("""{"4": "my text"}""", "alexnet", "t"), ownerPassport, NormType.Bn, new DeepPassport.Engine.Tensors.Rng(1)));
+
+        var model = new PassportModel("alexnet", 10, PassportScheme.Sp, NormType.Bn, keys, 1);
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sp-" + Guid.NewGuid().ToString("N")[..8]);
+        RunArtefacts.Save(dir, model, config, KeyType.Image, 0.1f, 1, ownerPassport);
+        var owner = Path.Combine(dir, RunArtefacts.OwnerFolder);
+        Assert.Equal(ownerPassport[1].Pixels, OwnerSecrets.Load(owner).OwnerPassport![1].Pixels);
+
+        var meta = Path.Combine(owner, OwnerSecrets.MetadataFile);
+        var text = File.ReadAllText(meta);
+        int at = text.IndexOf("\"signature\": \"", StringComparison.Ordinal) + 14;
+        File.WriteAllText(meta, text[..at] + (text[at] == '1' ? '0' : '1') + text[(at + 1)..]);
+        var e = Assert.Throws<InvalidDataException>(() => OwnerSecrets.Load(owner));
+        Assert.Contains("hash", e.Message);
+        Directory.Delete(dir, true);
+    }
+}
