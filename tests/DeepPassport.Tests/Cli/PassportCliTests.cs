@@ -42,6 +42,24 @@ public class PassportCliTests
         Assert.Equal("not_shown", JsonDocument.Parse(r.Out).RootElement.GetProperty("verdict").GetString());
     }
 
+    /// <summary>ResNet-18 with passports in layer4 (including its shortcut) through train and verify, scheme V1.</summary>
+    [Fact]
+    public void ResNet18V1ThroughTheCli()
+    {
+        var data = CliHarness.FakeCifar(16);
+        var run = CliHarness.TempDir();
+        var r = CliHarness.Run("train", "--arch", "resnet18", "--scheme", "v1", "--key-type", "image", "--data", data, "--train-batches", "1",
+            "--epochs", "1", "--batch-size", "8", "--out", run, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
+            "--data", data, "--fake-draws", "1", "--fake-images", "8", "--json");
+        Assert.True(r.ExitCode is 0 or 1, r.Error);
+        var report = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(2560, report.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("bits").GetInt32()));
+        // V1 ships its passport branch materialised: the owner's passports reproduce the deployment exactly.
+        Assert.Equal(report.GetProperty("deployment_accuracy").GetDouble(), report.GetProperty("verification_accuracy").GetDouble(), 6);
+    }
+
     [Fact]
     public void BadPassportOptionsAreUsageErrors()
     {
