@@ -17,7 +17,7 @@ public static class ActivationMaps
     /// Runs <paramref name="images"/> ([n, 3, 32, 32], normalised) through a plain <paramref name="arch"/> whose
     /// weights come from <paramref name="weights"/> (a plain state dict, e.g. a trained model) or, when null, a
     /// random initialisation from <paramref name="rng"/>, without gradients, in evaluation mode — or in training mode
-    /// (<paramref name="trainMode"/>, SP's rule: batch norm then uses the statistics of the images themselves).
+    /// (<paramref name="trainMode"/>, SP's rule: each image runs alone, so batch norm uses that image's own statistics).
     /// Returns each conv block's input by path, [n, C_in, H, W].
     /// </summary>
     public static IReadOnlyDictionary<string, Tensor> Capture(string arch, NormType norm, Tensor images, StateDict? weights, Rng rng, bool trainMode = false)
@@ -35,8 +35,22 @@ public static class ActivationMaps
             if (missing.Count > 0 || report.UnexpectedKeys.Count > 0)
                 throw new InvalidDataException($"The pretrained weights do not fit a plain {arch} with norm {norm.ToOptionString()}: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", report.UnexpectedKeys)}].");
         }
-        using (NoGrad.Scope()) model.Train(trainMode).Forward(images);
-        return factory.Taps.ToDictionary(t => t.Path, t => t.Input ?? throw new InvalidOperationException($"Block {t.Path} saw no input."));
+        using (NoGrad.Scope())
+        {
+            model.Train(trainMode);
+            if (!trainMode)
+            {
+                model.Forward(images);
+                return factory.Taps.ToDictionary(t => t.Path, t => t.Input ?? throw new InvalidOperationException($"Block {t.Path} saw no input."));
+            }
+            var perImage = factory.Taps.ToDictionary(t => t.Path, _ => new List<Tensor>());
+            for (int i = 0; i < images.Shape[0]; i++)
+            {
+                model.Forward(images.Slice(i, 1));
+                foreach (var t in factory.Taps) perImage[t.Path].Add(t.Input!);
+            }
+            return perImage.ToDictionary(p => p.Key, p => Tensor.Cat(p.Value, axis: 0));
+        }
     }
 
     /// <summary>Images as one normalised 32x32 batch: Resize(32) on the shorter side, CenterCrop(32), RGB.</summary>
