@@ -13,6 +13,7 @@ public static class CommandRunner
         ["verify"] = ("verify ownership of a deployment with the owner's secrets (--deployment, --owner, --data)", VerifyCommand.Run, ["json"]),
         ["eval"] = ("test accuracy of a saved model (--model, --data)", EvalCommand.Run, ["json"]),
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, []),
+        ["bench"] = ("engine speed: train/infer images/s of alexnet and resnet18, GEMM GFLOPS (--models, --rounds, --steps)", BenchCommand.Run, ["json"]),
     };
 
     public static int Run(string[] args)

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using DeepPassport.Benchmarks;
+using DeepPassport.Engine.Kernels;
+using DeepPassport.Models;
+
+namespace DeepPassport.Cli.Commands;
+
+/// <summary>
+/// `deeppassport bench`: end-to-end engine speed (training and inference images/s of AlexNetCifar and ResNet18Cifar,
+/// allocation per step, GEMM GFLOPS, peak memory). bench/reference/bench_torch.py prints the same JSON for PyTorch and
+/// bench/reference/compare.py sets the two side by side.
+/// </summary>
+public static class BenchCommand
+{
+    public static int Run(Options o)
+    {
+        var models = ParseModels(o.String("models", string.Join(",", ModelFactory.Architectures)));
+        var s = new BenchSettings(
+            Rounds: o.Int("rounds", 5, min: 1, max: 1000),
+            Steps: o.Int("steps", 10, min: 1, max: 100_000),
+            TrainBatch: o.Int("batch-size", 64, min: 1, max: 4096),
+            InferBatch: o.Int("infer-batch-size", 256, min: 1, max: 4096),
+            // Small sizes only keep tests quick; the figure to compare with PyTorch is the default 1024.
+            GemmSize: o.Int("gemm-size", 1024, min: 1, max: 8192),
+            Seed: (ulong)o.Int("seed", 1, min: 0));
+        bool json = o.Flag("json");
+        o.EnsureAllUsed();
+
+        // Progress goes to stderr so that stdout stays one JSON document (compare.py parses it).
+        void Say(string what) => Console.Error.WriteLine($"bench: {what}");
+        var speeds = new List<ModelSpeed>();
+        foreach (var arch in models)
+        {
+            Say($"{arch}: train batch {s.TrainBatch}, infer batch {s.InferBatch}, {s.Rounds} rounds x {s.Steps} steps");
+            speeds.Add(SpeedBench.Model(arch, s));
+        }
+        Say($"gemm {s.GemmSize}^3");
+        double gemm = SpeedBench.GemmGflops(s.GemmSize, parallel: true, s.Rounds, s.Seed);
+        double gemm1 = SpeedBench.GemmGflops(s.GemmSize, parallel: false, s.Rounds, s.Seed);
+        long peak = SpeedBench.PeakWorkingSet();
+
+        if (json) PrintJson(speeds, gemm, gemm1, peak);
+        else PrintTable(speeds, gemm, gemm1, peak, s);
+        return 0;
+    }
+
+    /// <summary>Comma-separated architecture names, each known and given once.</summary>
+    private static List<string> ParseModels(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.TrimEntries).ToList();
+        foreach (var n in names)
+            if (!ModelFactory.Architectures.Contains(n))
+                throw new UsageException($"bench: option --models takes a comma-separated list of {string.Join(", ", ModelFactory.Architectures)}, got '{value}'.");
+        if (names.Distinct().Count() != names.Count) throw new UsageException($"bench: option --models names a model twice: '{value}'.");
+        return names;
+    }
+
+    // The keys are a contract with bench_torch.py and compare.py: change all three together.
+    private static void PrintJson(List<ModelSpeed> speeds, double gemm, double gemm1, long peak) =>
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            models = speeds.Select(m => new
+            {
+                model = m.Model,
+                train_images_per_s = m.TrainImagesPerSecond,
+                infer_images_per_s = m.InferImagesPerSecond,
+                alloc_bytes_per_step = m.AllocBytesPerStep,
+                train_step_ms_median = m.TrainStepMsMedian,
+            }),
+            gemm_gflops = gemm,
+            gemm_gflops_1thread = gemm1,
+            peak_working_set_bytes = peak,
+            threads = Parallelism.Degree,
+            gemm_kernel = Gemm.Best.ToString(),
+        }));
+
+    private static void PrintTable(List<ModelSpeed> speeds, double gemm, double gemm1, long peak, BenchSettings s)
+    {
+        string threads = Parallelism.Degree == 1 ? "1 thread" : $"{Parallelism.Degree} threads";
+        Console.WriteLine($"deeppassport bench: {threads}, GEMM kernel {Gemm.Best}, median of {s.Rounds} rounds x {s.Steps} steps");
+        Console.WriteLine($"{"model",-10} {"train img/s",12} {"step ms",9} {"infer img/s",12} {"MB alloc/step",14}");
+        foreach (var m in speeds)
+            Console.WriteLine($"{m.Model,-10} {m.TrainImagesPerSecond,12:F1} {m.TrainStepMsMedian,9:F1} {m.InferImagesPerSecond,12:F1} {m.AllocBytesPerStep / 1e6,14:F1}");
+        Console.WriteLine($"GEMM {s.GemmSize}^3: {gemm:F1} GFLOPS ({threads}), {gemm1:F1} GFLOPS (1 thread)");
+        Console.WriteLine($"peak working set: {peak / 1e6:F0} MB");
+        Console.WriteLine($"(train batch {s.TrainBatch}, infer batch {s.InferBatch})");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using DeepPassport.Engine.Kernels;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Optim;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Models;
+
+namespace DeepPassport.Benchmarks;
+
+/// <summary>
+/// End-to-end engine speed for `deeppassport bench`: a CIFAR training step (forward, cross-entropy, backward, SGD with
+/// momentum and weight decay, as the trainer does it) and an inference batch, on random normalised-looking input
+/// (data loading is not what is measured), plus the rate of the GEMM every convolution and linear layer runs on.
+/// Each figure is the median of <see cref="BenchSettings.Rounds"/> timed repetitions after one untimed repetition
+/// (JIT tiering, first-touch of buffers, pools filling up).
+/// </summary>
+public static class SpeedBench
+{
+    /// <summary>Training and inference speed of <paramref name="arch"/> ("alexnet" or "resnet18"), 10 classes, batch norm.</summary>
+    public static ModelSpeed Model(string arch, BenchSettings s)
+    {
+        var model = ModelFactory.Create(arch, 10, NormType.Bn, s.Seed);
+        var rng = new Rng(s.Seed + 1);
+        var (stepMs, allocPerStep) = Train(model, rng, s);
+        double inferMs = Infer(model, rng, s);
+        return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs);
+    }
+
+    /// <summary>Median milliseconds of one training step, and managed bytes allocated per step over the timed repetitions.</summary>
+    private static (double StepMs, long AllocPerStep) Train(Module model, Rng rng, BenchSettings s)
+    {
+        model.Train();
+        // The trainer's defaults (TrainOptions), written out because bench_torch.py must use the very same numbers.
+        var sgd = new Sgd(model.Parameters(), 0.01f, momentum: 0.9f, weightDecay: 5e-4f);
+        var x = Tensor.Randn(rng, s.TrainBatch, 3, 32, 32);
+        var labels = Enumerable.Range(0, s.TrainBatch).Select(_ => rng.NextInt(10)).ToArray();
+        void Step()
+        {
+            sgd.ZeroGrad();
+            var loss = F.CrossEntropy(model.Forward(x), labels);
+            loss.Backward();
+            sgd.Step();
+        }
+        Repeat(s.Steps, Step);
+        // Precise totals over all threads: the kernels allocate on pool threads too, which the per-thread counter misses.
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var times = Enumerable.Range(0, s.Rounds).Select(_ => Repeat(s.Steps, Step) / s.Steps).ToList();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        return (Median(times), allocated / ((long)s.Rounds * s.Steps));
+    }
+
+    /// <summary>Median milliseconds of one inference batch in eval mode without recording gradients.</summary>
+    private static double Infer(Module model, Rng rng, BenchSettings s)
+    {
+        model.Eval();
+        var x = Tensor.Randn(rng, s.InferBatch, 3, 32, 32);
+        using (NoGrad.Scope())
+        {
+            void Batch() => model.Forward(x);
+            Repeat(s.Steps, Batch);
+            return Median(Enumerable.Range(0, s.Rounds).Select(_ => Repeat(s.Steps, Batch) / s.Steps).ToList());
+        }
+    }
+
+    /// <summary>
+    /// GFLOPS of C = A B at m = n = k = <paramref name="size"/> (2 size^3 flops per call), median of
+    /// <paramref name="rounds"/> calls after one warm-up; parallel uses <see cref="Parallelism.Degree"/> threads.
+    /// </summary>
+    public static double GemmGflops(int size, bool parallel, int rounds, ulong seed = 1)
+    {
+        var rng = new Rng(seed);
+        var a = Tensor.Randn(rng, size, size);
+        var b = Tensor.Randn(rng, size, size);
+        var c = new float[size * size];
+        void Call() => Gemm.Multiply(false, false, size, size, size, a.Data, b.Data, c, accumulate: false, parallel);
+        Call();
+        var seconds = Enumerable.Range(0, rounds).Select(_ => Repeat(1, Call) / 1000).ToList();
+        return 2.0 * size * size * size / Median(seconds) / 1e9;
+    }
+
+    /// <summary>Peak resident memory of this process so far, in bytes (VmHWM on Linux).</summary>
+    public static long PeakWorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
+    /// <summary>Milliseconds taken by <paramref name="times"/> calls of <paramref name="work"/>.</summary>
+    private static double Repeat(int times, Action work)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < times; i++) work();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>The middle value, or the mean of the two middle ones (as Python's statistics.median, used by the PyTorch twin).</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) throw new ArgumentException("No values to take the median of.", nameof(values));
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
