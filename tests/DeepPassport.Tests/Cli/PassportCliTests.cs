@@ -60,6 +60,33 @@ public class PassportCliTests
         Assert.Equal(report.GetProperty("deployment_accuracy").GetDouble(), report.GetProperty("verification_accuracy").GetDouble(), 6);
     }
 
+    /// <summary>V3 mixes trigger samples into every batch; the trigger accuracy of the deployment is reported by train and verify.</summary>
+    [Fact]
+    public void V3ReportsTriggerAccuracy()
+    {
+        var data = CliHarness.FakeCifar(32);
+        var trigger = Path.Combine(data, "trigger_set");
+        Directory.CreateDirectory(Path.Combine(trigger, "pics"));
+        var rng = new Random(5);
+        for (int i = 0; i < 6; i++)
+        {
+            var img = new DeepPassport.Engine.Imaging.Image(40, 40, 3);
+            rng.NextBytes(img.Pixels);
+            File.WriteAllBytes(Path.Combine(trigger, "pics", $"{i}.png"), DeepPassport.Engine.Imaging.Png.Encode(img));
+        }
+        File.WriteAllLines(Path.Combine(trigger, "labels-cifar.txt"), Enumerable.Range(0, 6).Select(i => $"{i % 10}.0"));
+        var run = CliHarness.TempDir();
+        var r = CliHarness.Run("train", "--scheme", "v3", "--norm", "gn", "--key-type", "random", "--data", data, "--train-batches", "1",
+            "--epochs", "1", "--batch-size", "16", "--out", run, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var summary = JsonDocument.Parse(r.Out).RootElement;
+        Assert.InRange(summary.GetProperty("trigger_accuracy").GetDouble(), 0, 1);
+        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
+            "--data", data, "--fake-draws", "1", "--fake-images", "8", "--json");
+        Assert.True(r.ExitCode is 0 or 1, r.Error);
+        Assert.Equal(JsonValueKind.Number, JsonDocument.Parse(r.Out).RootElement.GetProperty("trigger_accuracy").ValueKind);
+    }
+
     [Fact]
     public void BadPassportOptionsAreUsageErrors()
     {
