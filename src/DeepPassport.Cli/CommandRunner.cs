@@ -39,6 +39,11 @@ public static class CommandRunner
             Console.Error.WriteLine($"deeppassport {args[0]}: {e.Message}");
             return 2;
         }
+        catch (DeepPassport.Training.TrainingDivergedException e)
+        {
+            Console.Error.WriteLine($"deeppassport {args[0]}: {e.Message}");
+            return 1;
+        }
     }
 
     private static void PrintHelp()

@@ -24,7 +24,7 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
     private static readonly string[] PassportOptions = ["passport-config", "key-type", "sign-loss", "pretrained", "trigger", "owner-passport", "passport-pool", "hash-rule", "balance-weight"];
 
     /// <summary>Null for --scheme none (a plain model); passport options without a scheme are an error.</summary>
-    public static ProtectionOptions? Parse(Options o, string arch, string schemeFallback = "none")
+    public static ProtectionOptions? Parse(Options o, string arch, string schemeFallback = "none", string? keyTypeFallback = null)
     {
         var scheme = o.Choice("scheme", schemeFallback, SchemeNames);
         var given = PassportOptions.Where(n => o.String(n) is not null).ToList();
@@ -42,7 +42,7 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
         Only("owner-passport", PassportScheme.Sp); Only("passport-pool", PassportScheme.Sp); Only("hash-rule", PassportScheme.Sp); Only("balance-weight", PassportScheme.Sp);
         Only("trigger", PassportScheme.V3, PassportScheme.Pan, PassportScheme.Sp);
         // Defaults of the reference code: DeepIPR shuffle passports, PAN random ones, SP image passports from the owner passport.
-        var key = o.Choice("key-type", s switch { PassportScheme.Pan => "random", PassportScheme.Sp => "image", _ => "shuffle" }, [.. KeyTypes.Names]);
+        var key = o.Choice("key-type", s switch { PassportScheme.Pan => "random", PassportScheme.Sp => "image", _ => keyTypeFallback ?? "shuffle" }, [.. KeyTypes.Names]);
         if (s == PassportScheme.Sp && key != "image") throw new UsageException($"{o.Command}: SP's passports are the owner passport's images (--key-type image).");
         float alpha = (float)o.Double("sign-loss", 0.1, min: 0);
         var pretrained = o.String("pretrained");

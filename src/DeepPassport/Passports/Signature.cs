@@ -80,12 +80,12 @@ public sealed class Signature : IEquatable<Signature>
         return Encoding.UTF8.GetString(bytes);
     }
 
-    /// <summary>Fraction of channels whose scale has the signature's sign (a zero scale matches nothing).</summary>
+    /// <summary>Fraction of channels whose scale has the signature's sign (a zero or NaN scale matches nothing).</summary>
     public double DetectionRate(ReadOnlySpan<float> scales)
     {
         if (scales.Length != Length) throw new ArgumentException($"{scales.Length} scales for a signature of {Length} bits.");
         int match = 0;
-        for (int i = 0; i < Length; i++) if (MathF.Sign(scales[i]) == _bits[i]) match++;
+        for (int i = 0; i < Length; i++) if (scales[i] * _bits[i] > 0) match++;
         return Length == 0 ? 1 : (double)match / Length;
     }
 

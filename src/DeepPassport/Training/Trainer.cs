@@ -60,9 +60,14 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
                 }
                 if (Model.SignLoss() is { } sign) loss = loss! + sign;
                 if (Model.BalanceLoss() is { } balance) loss = loss! + balance;
-                loss!.Backward();
+                float lossValue = loss!.Item();
+                // A NaN or infinite loss poisons every weight on the next step; stop and say so instead of training on.
+                if (!float.IsFinite(lossValue))
+                    throw new TrainingDivergedException($"Training diverged at epoch {epoch}, batch {batch + 1}: the loss is {lossValue}. " +
+                        $"Lower the learning rate (now {optimizer.LearningRate}) or the sign-loss weight.");
+                loss.Backward();
                 optimizer.Step();
-                lossSum += loss.Item() * labels.Length;
+                lossSum += lossValue * labels.Length;
                 seen += labels.Length;
                 progress?.Report(new TrainProgress("train", epoch, Options.Epochs, ++batch, batches, lossSum / seen, (double)correct / (seen * Model.Branches.Count)));
             }

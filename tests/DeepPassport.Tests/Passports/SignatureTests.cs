@@ -56,6 +56,7 @@ public class SignatureTests
         Assert.Equal(1.0, s.DetectionRate([0.3f, 0.1f, -0.2f, -5f]));
         Assert.Equal(0.5, s.DetectionRate([0.3f, -0.1f, 0f, -5f]));   // a zero scale matches nothing
         Assert.Equal(0.5, s.BitErrorRate([0.3f, -0.1f, 0f, -5f]));
+        Assert.Equal(0.5, s.DetectionRate([float.NaN, 0.1f, float.NaN, -5f]));   // a NaN scale (a diverged model) matches nothing
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using DeepPassport.Engine.Data;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Schemes;
+using DeepPassport.Training;
+
+namespace DeepPassport.Tests.Training;
+
+public class TrainerTests
+{
+    private static PlainModel LinearModel() => new(new Sequential(new Flatten(), new Linear(3 * 32 * 32, 10, new Rng(1))));
+
+    /// <summary>An absurd learning rate blows the loss up; the trainer stops with a clear error instead of training on NaN weights.</summary>
+    [Fact]
+    public void DivergenceStopsTrainingWithAClearError()
+    {
+        var data = new SyntheticShapes(64, seed: 3);
+        var trainer = new Trainer(LinearModel(), new TrainOptions { Epochs = 3, BatchSize = 16, LearningRate = 1e30f, Seed = 1 });
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            trainer.Run(data, data, Augmentation.Eval(Normalization.Cifar), Augmentation.Eval(Normalization.Cifar)));
+        Assert.Contains("diverged at epoch 1", e.Message);
+        Assert.Contains("learning rate", e.Message);
+    }
+
+    [Fact]
+    public void SaneLearningRateTrainsWithoutComplaint()
+    {
+        var data = new SyntheticShapes(64, seed: 3);
+        var trainer = new Trainer(LinearModel(), new TrainOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.01f, Seed = 1 });
+        var result = trainer.Run(data, data, Augmentation.Eval(Normalization.Cifar), Augmentation.Eval(Normalization.Cifar));
+        Assert.Equal(2, result.History.Count);
+        Assert.All(result.History, m => Assert.True(double.IsFinite(m.Loss)));
+    }
+}
