@@ -8,8 +8,8 @@ public static class CommandRunner
 {
     private static readonly Dictionary<string, (string Summary, Func<Options, int> Run, string[] Flags)> Commands = new()
     {
-        ["demo"] = ("train and evaluate a model on built-in synthetic data (no download)", DemoCommand.Run, ["json"]),
-        ["train"] = ("train a plain or passport-protected model on CIFAR-10 (--arch, --scheme, --norm, --passport-config, --data, --out ...)", TrainCommand.Run, ["json"]),
+        ["demo"] = ("train and evaluate a model on built-in synthetic data (no download)", DemoCommand.Run, ["json", "owner-folder"]),
+        ["train"] = ("train a plain or passport-protected model on CIFAR-10 (--arch, --scheme, --norm, --passport-config, --data, --out ...)", TrainCommand.Run, ["json", "owner-folder"]),
         ["verify"] = ("verify ownership of a deployment with the owner's secrets (--deployment, --owner, --data)", VerifyCommand.Run, ["json"]),
         ["eval"] = ("test accuracy of a saved model (--model, --data)", EvalCommand.Run, ["json"]),
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, []),

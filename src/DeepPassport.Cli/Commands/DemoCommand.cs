@@ -32,7 +32,19 @@ public static class DemoCommand
         var dataOption = o.String("data");
         // The papers' 0.01 on CIFAR-10; the synthetic patterns' hard edges make 0.01 diverge with batch norm, 0.005 does not.
         float lr = (float)o.Double("lr", dataOption is null ? 0.005 : 0.01, min: 0);
+        Passphrase.Declare(o, creating: true);
         o.EnsureAllUsed();
+        // The demo must run unattended: without --passphrase-file or DEEPPASSPORT_PASSPHRASE it makes a random
+        // passphrase and writes it beside the vault (fine for a demo; a real owner keeps it elsewhere).
+        string? passphraseFile = null;
+        string? passphrase = o.Flag("owner-folder") || Passphrase.Given(o) ? Passphrase.ForNewVault(o, protectedRun: true) : null;
+        if (passphrase is null && !o.Flag("owner-folder"))
+        {
+            passphrase = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            Directory.CreateDirectory(outDir);
+            passphraseFile = Path.Combine(outDir, "demo-passphrase.txt");
+            File.WriteAllText(passphraseFile, passphrase + "\n");
+        }
 
         IImageDataset train, test;
         IEnumerable<string> files = [];
@@ -63,12 +75,15 @@ public static class DemoCommand
         var result = TrainingRun.Execute(model, train, test, Augmentation.CifarTrain, testAug, trigger, options, outDir, manifest, json);
 
         Say($"2. Ship: split the model into the deployment package and the owner's secrets.");
-        var owner = protection.SaveArtefacts(outDir, model, seed, ownerPassport);
-        string deploymentPath = Path.Combine(outDir, RunArtefacts.DeploymentFile), ownerDir = Path.Combine(outDir, RunArtefacts.OwnerFolder);
+        protection.SaveArtefacts(outDir, model, seed, ownerPassport, passphrase);
+        string deploymentPath = Path.Combine(outDir, RunArtefacts.DeploymentFile), ownerDir = RunArtefacts.OwnerPath(outDir, passphrase);
         Say($"   {deploymentPath}: a plain AlexNetCifar anyone can load; no passport, private parameter or signature in it.");
-        Say($"   {ownerDir}/: the passports, signatures and passport config - keep these secret.");
+        Say(passphrase is null ? $"   {ownerDir}/: the passports, signatures and passport config, unencrypted - keep these secret."
+            : $"   {ownerDir}: the passports, signatures and passport config, encrypted (AES-256-GCM, PBKDF2 key) - keep it and its passphrase secret.");
+        if (passphraseFile is not null) Say($"   the demo's random passphrase is in {passphraseFile}; a real owner keeps it apart from the vault.");
 
-        Say("3. Verify ownership of the deployment with the genuine passports:");
+        Say("3. Verify ownership of the deployment with the genuine passports (read back from what was written):");
+        var owner = passphrase is null ? OwnerSecrets.Load(ownerDir) : OwnerSecrets.LoadVault(ownerDir, passphrase);
         var (deployment, loaded) = VerifyCommand.LoadDeployment(deploymentPath, owner);
         var verifyOptions = new VerificationOptions(test, testAug, trigger?.Set, FakeDraws: 3, FakeImages: Math.Min(1000, test.Count), Seed: seed);
         var genuine = OwnershipVerifier.Verify(deployment, loaded, owner, verifyOptions, deploymentPath);
@@ -87,6 +102,7 @@ public static class DemoCommand
                 out_dir = outDir,
                 deployment = deploymentPath,
                 owner = ownerDir,
+                passphrase_file = passphraseFile,
                 best_epoch = result.BestEpoch,
                 genuine = JsonDocument.Parse(VerificationPrinter.ToJson(genuine)).RootElement,
                 forged = JsonDocument.Parse(VerificationPrinter.ToJson(forged)).RootElement,

@@ -104,8 +104,8 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
         return dir is null ? null : new TriggerMix(new TriggerSet(dir, classes), Augmentation.Eval(Normalization.Cifar));
     }
 
-    public OwnerSecrets SaveArtefacts(string outDir, PassportModel model, ulong seed, IReadOnlyList<Image>? ownerPassport) =>
-        RunArtefacts.Save(outDir, model, Config, KeyType, SignLossAlpha, seed, ownerPassport, HashRule);
+    public OwnerSecrets SaveArtefacts(string outDir, PassportModel model, ulong seed, IReadOnlyList<Image>? ownerPassport, string? passphrase) =>
+        RunArtefacts.Save(outDir, model, Config, KeyType, SignLossAlpha, seed, ownerPassport, HashRule, passphrase);
 
     public string Describe() =>
         $"scheme {Scheme.ToString().ToLowerInvariant()}, passport layers {string.Join(", ", Config.Layers.Select(l => l.Path))}, key type {KeyType.ToOptionString()}, sign loss {SignLossAlpha}" +

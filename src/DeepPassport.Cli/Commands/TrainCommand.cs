@@ -11,7 +11,7 @@ namespace DeepPassport.Cli.Commands;
 /// `deeppassport train`: the papers' recipe on CIFAR-10 (SGD 0.01, momentum 0.9, wd 5e-4, batch 64, random crop
 /// with padding 4 + horizontal flip, CIFAR mean/std), evaluating on the full test set after every epoch. A plain
 /// model by default (writes model.safetensors); with --scheme v1|v2|v3|pan|sp a passport model (writes
-/// deployment.safetensors and owner/).
+/// deployment.safetensors and the encrypted owner.vault, or the plain owner/ folder with --owner-folder).
 /// </summary>
 public static class TrainCommand
 {
@@ -20,6 +20,7 @@ public static class TrainCommand
         var arch = o.Choice("arch", "alexnet", ModelFactory.Architectures.ToArray());
         var norm = NormTypes.Parse(o.Choice("norm", "bn", "bn", "gn", "in", "none"));
         var protection = ProtectionOptions.Parse(o, arch);
+        Passphrase.Declare(o, creating: true);
         int trainBatches = o.Int("train-batches", 5, min: 1, max: 5);
         var options = new TrainOptions
         {
@@ -34,6 +35,7 @@ public static class TrainCommand
         bool json = o.Flag("json");
         var dataOption = o.String("data");
         o.EnsureAllUsed();
+        var passphrase = Passphrase.ForNewVault(o, protection is not null);   // asked now, not after hours of training
         var dataDir = DataLocator.Cifar10(dataOption);
 
         var train = CifarDataset.LoadCifar10(dataDir, train: true, trainBatches);
@@ -66,8 +68,8 @@ public static class TrainCommand
         }
         else
         {
-            protection.SaveArtefacts(outDir, (PassportModel)model, options.Seed, ownerPassport);
-            files = [RunArtefacts.DeploymentFile, RunArtefacts.OwnerFolder + "/"];
+            protection.SaveArtefacts(outDir, (PassportModel)model, options.Seed, ownerPassport, passphrase);
+            files = [RunArtefacts.DeploymentFile, passphrase is null ? RunArtefacts.OwnerFolder + "/" : RunArtefacts.OwnerVaultFile];
         }
         TrainingRun.PrintSummary(outDir, result, files, json);
         return 0;

@@ -9,7 +9,7 @@ using DeepPassport.Verification;
 namespace DeepPassport.Cli.Commands;
 
 /// <summary>
-/// `deeppassport verify --deployment FILE --owner DIR --data DIR`: runs the suspect's weights through the owner's
+/// `deeppassport verify --deployment FILE --owner VAULT|DIR --data DIR`: runs the suspect's weights through the owner's
 /// passports and prints the evidence and a verdict. Exit 0 when ownership is shown, 1 when not.
 /// </summary>
 public static class VerifyCommand
@@ -17,7 +17,7 @@ public static class VerifyCommand
     public static int Run(Options o)
     {
         var deploymentPath = o.Required("deployment");
-        var ownerDir = o.Required("owner");
+        var ownerPath = o.Required("owner");
         var dataOption = o.String("data");
         var triggerOption = o.String("trigger");
         int fakeDraws = o.Int("fake-draws", 5, min: 0, max: 1000);
@@ -29,9 +29,10 @@ public static class VerifyCommand
             o.Double("max-p-value", defaults.MaxPValue, min: 0, max: 1),
             o.Double("min-gap", defaults.MinAccuracyGap, min: -1, max: 1));
         bool json = o.Flag("json");
+        Passphrase.Declare(o, creating: false);
         o.EnsureAllUsed();
 
-        var owner = OwnerSecrets.Load(ownerDir);
+        var owner = Passphrase.LoadOwner(o, ownerPath);
         var dataDir = DataLocator.Cifar10(dataOption);
         var test = CifarDataset.LoadCifar10(dataDir, train: false);
         IImageDataset? trigger = null;
@@ -40,7 +41,7 @@ public static class VerifyCommand
         var (deployment, description) = LoadDeployment(deploymentPath, owner);
         var options = new VerificationOptions(test, Augmentation.Eval(Normalization.Cifar), trigger, fakeDraws, fakeImages, seed, Thresholds: thresholds);
         var report = OwnershipVerifier.Verify(deployment, description, owner, options, deploymentPath, json ? null : VerificationPrinter.Progress());
-        VerificationPrinter.Print(report, deploymentPath, ownerDir, json);
+        VerificationPrinter.Print(report, deploymentPath, ownerPath, json);
         return report.Owned ? 0 : 1;
     }
 

@@ -18,7 +18,11 @@ public class DemoCliTests
         var report = JsonDocument.Parse(r.Out).RootElement;
         Assert.Equal(r.ExitCode == 0, report.GetProperty("demonstrated").GetBoolean());
         Assert.Equal(Path.Combine(run, "deployment.safetensors"), report.GetProperty("deployment").GetString());
-        Assert.True(File.Exists(Path.Combine(run, "owner", "passports.safetensors")));
+        // Unattended, the demo encrypts the secrets under a random passphrase it writes beside the vault.
+        Assert.Equal(Path.Combine(run, "owner.vault"), report.GetProperty("owner").GetString());
+        var passphrase = File.ReadAllText(report.GetProperty("passphrase_file").GetString()!).Trim();
+        Assert.Equal(DeepPassport.Schemes.PassportScheme.V2, DeepPassport.Owner.OwnerSecrets.LoadVault(Path.Combine(run, "owner.vault"), passphrase).Scheme);
+        Assert.False(Directory.Exists(Path.Combine(run, "owner")));
         var (state, _) = StateDictFile.Load(Path.Combine(run, "deployment.safetensors"));
         Assert.DoesNotContain(state.Keys, k => k.Contains("key") || k.Contains("private") || k.Contains("signature"));
 

@@ -12,7 +12,7 @@ public class PassportCliTests
         var data = CliHarness.FakeCifar(64);
         var run = CliHarness.TempDir();
         var r = CliHarness.Run("train", "--arch", "alexnet", "--scheme", "v2", "--norm", "gn", "--passport-config", "alexnet-last3",
-            "--key-type", "shuffle", "--data", data, "--train-batches", "1", "--epochs", "1", "--batch-size", "16", "--seed", "2", "--out", run, "--json");
+            "--key-type", "shuffle", "--data", data, "--train-batches", "1", "--epochs", "1", "--batch-size", "16", "--seed", "2", "--out", run, "--owner-folder", "--json");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.True(File.Exists(Path.Combine(run, "deployment.safetensors")));
         Assert.True(File.Exists(Path.Combine(run, "owner", "passports.safetensors")));
@@ -49,7 +49,7 @@ public class PassportCliTests
         var data = CliHarness.FakeCifar(16);
         var run = CliHarness.TempDir();
         var r = CliHarness.Run("train", "--arch", "resnet18", "--scheme", "v1", "--key-type", "image", "--data", data, "--train-batches", "1",
-            "--epochs", "1", "--batch-size", "8", "--out", run, "--json");
+            "--epochs", "1", "--batch-size", "8", "--out", run, "--owner-folder", "--json");
         Assert.True(r.ExitCode == 0, r.Error);
         r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
             "--data", data, "--fake-draws", "1", "--fake-images", "8", "--json");
@@ -77,7 +77,7 @@ public class PassportCliTests
         File.WriteAllLines(Path.Combine(trigger, "labels-cifar.txt"), Enumerable.Range(0, 6).Select(i => $"{i % 10}.0"));
         var run = CliHarness.TempDir();
         var r = CliHarness.Run("train", "--scheme", "v3", "--norm", "gn", "--key-type", "random", "--data", data, "--train-batches", "1",
-            "--epochs", "1", "--batch-size", "16", "--out", run, "--json");
+            "--epochs", "1", "--batch-size", "16", "--out", run, "--owner-folder", "--json");
         Assert.True(r.ExitCode == 0, r.Error);
         var summary = JsonDocument.Parse(r.Out).RootElement;
         Assert.InRange(summary.GetProperty("trigger_accuracy").GetDouble(), 0, 1);
@@ -137,17 +137,36 @@ public class PanSpCliTests
     {
         var data = CliHarness.FakeCifar(32);
         var run = CliHarness.TempDir();
+        var passphraseFile = Path.Combine(run, "passphrase.txt");
+        File.WriteAllText(passphraseFile, "correct horse battery staple\n");
         var args = new List<string> { "train", "--arch", "alexnet", "--scheme", scheme, "--norm", "bn", "--data", data, "--train-batches", "1",
-            "--epochs", "1", "--batch-size", "16", "--seed", "4", "--out", run, "--json" };
+            "--epochs", "1", "--batch-size", "16", "--seed", "4", "--out", run, "--passphrase-file", passphraseFile, "--json" };
         if (scheme == "sp") args.AddRange(["--owner-passport", Photo(run, "a.png", 1) + "," + Photo(run, "b.png", 2), "--balance-weight", "0.1"]);
         var r = CliHarness.Run([.. args]);
         Assert.True(r.ExitCode == 0, r.Error);
-        var (state, _) = StateDictFile.Load(Path.Combine(run, "deployment.safetensors"));
+        var deploymentPath = Path.Combine(run, "deployment.safetensors");
+        var (state, _) = StateDictFile.Load(deploymentPath);
         Assert.DoesNotContain(state.Keys, k => k.Contains("bn1") || k.Contains("fc.") || k.Contains("scale") || k.Contains("key"));
-        Assert.True(File.Exists(Path.Combine(run, "owner", "private.safetensors")));
-        Assert.Equal(scheme == "sp", File.Exists(Path.Combine(run, "owner", "owner-passport", "0.png")));
+        // The secrets are in the encrypted vault only: no plain owner folder, and no private tensor's bytes in the deployment.
+        var vault = Path.Combine(run, "owner.vault");
+        Assert.False(Directory.Exists(Path.Combine(run, "owner")));
+        var secrets = DeepPassport.Owner.OwnerSecrets.LoadVault(vault, "correct horse battery staple");
+        Assert.Equal(scheme == "sp", secrets.OwnerPassport is not null);
+        var deploymentBytes = File.ReadAllBytes(deploymentPath);
+        var secretTensors = secrets.Private.Entries.Select(kv => (kv.Key, kv.Value.Tensor))
+            .Concat(secrets.Keys.SelectMany(k => new[] { (k.Path + ".key", (DeepPassport.Engine.Tensors.Tensor?)k.PassportBeta), (k.Path + ".skey", k.PassportGamma) }));
+        // A private tensor equal to a whole public one carries nothing secret (the first layer's bn1 statistics equal
+        // bn0's: both branches normalise the same conv output); constants say nothing either.
+        var publicTensors = state.Select(kv => kv.Value.Tensor).OfType<DeepPassport.Engine.Tensors.Tensor>().ToList();
+        foreach (var (name, t) in secretTensors)
+        {
+            if (t is null || t.Size < 4 || t.Data[0] == t.Data[1] && t.Data[1] == t.Data[2]) continue;
+            if (publicTensors.Any(p => p.Data.AsSpan().SequenceEqual(t.Data))) continue;
+            var probe = System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Data.AsSpan(0, 4)).ToArray();
+            Assert.True(deploymentBytes.AsSpan().IndexOf(probe) < 0, $"bytes of private tensor {name} appear in the deployment file");
+        }
 
-        r = CliHarness.Run("verify", "--deployment", Path.Combine(run, "deployment.safetensors"), "--owner", Path.Combine(run, "owner"),
+        r = CliHarness.Run("verify", "--deployment", deploymentPath, "--owner", vault, "--passphrase-file", passphraseFile,
             "--data", data, "--fake-draws", "1", "--fake-images", "16", "--json");
         Assert.True(r.ExitCode is 0 or 1, r.Error);
         var report = JsonDocument.Parse(r.Out).RootElement;
