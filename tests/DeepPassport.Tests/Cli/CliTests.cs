@@ -4,6 +4,18 @@ namespace DeepPassport.Tests.Cli;
 
 public class CliTests
 {
+    [Theory]
+    [InlineData("train", "--passphrase-file")]
+    [InlineData("verify", "--owner")]
+    [InlineData("demo", "--train-images")]
+    public void EveryCommandExplainsItselfWithHelp(string command, string option)
+    {
+        var r = CliHarness.Run(command, "--data", "/nowhere", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"deeppassport {command} ", r.Out);
+        Assert.Contains(option, r.Out);
+    }
+
     [Fact]
     public void UnknownCommandAndOptionsAreUsageErrors()
     {
