@@ -35,6 +35,9 @@ public static class TrainCommand
         bool json = o.Flag("json");
         var dataOption = o.String("data");
         o.EnsureAllUsed();
+        if (protection is not null && RunArtefacts.ExistingSecrets(outDir) is { } existing)
+            throw new UsageException($"train: '{existing}' already holds owner secrets, perhaps the only proof of a model already shipped; " +
+                "choose another --out or move them away first. Nothing was written.");
         var passphrase = Passphrase.ForNewVault(o, protection is not null);   // asked now, not after hours of training
         var dataDir = DataLocator.Cifar10(dataOption);
 

@@ -16,6 +16,10 @@ public static class RunArtefacts
     /// <summary>Where <see cref="Save"/> puts the secrets: the vault file with a passphrase, the folder without.</summary>
     public static string OwnerPath(string outDir, string? passphrase) => Path.Combine(outDir, passphrase is null ? OwnerFolder : OwnerVaultFile);
 
+    /// <summary>Owner secrets already in <paramref name="outDir"/> (a vault or a folder), or null. They may be the only proof of a shipped model.</summary>
+    public static string? ExistingSecrets(string outDir) =>
+        new[] { Path.Combine(outDir, OwnerVaultFile), Path.Combine(outDir, OwnerFolder) }.FirstOrDefault(p => File.Exists(p) || Directory.Exists(p));
+
     /// <summary>Writes both; returns the owner's secrets as saved.</summary>
     public static OwnerSecrets Save(string outDir, PassportModel model, PassportConfig config, KeyType keyType, float signLossAlpha, ulong seed,
         IReadOnlyList<Engine.Imaging.Image>? ownerPassport = null, HashRule hashRule = HashRule.Counter, string? passphrase = null)

@@ -29,6 +29,14 @@ public class VaultCliTests
         Assert.True(File.Exists(Path.Combine(run, "owner.vault")));
         Assert.False(Directory.Exists(Path.Combine(run, "owner")));
 
+        var vaultBytes = File.ReadAllBytes(Path.Combine(run, "owner.vault"));
+        // Training again into the same folder would replace the only proof of the first model: refused, vault untouched.
+        var again = CliHarness.Run("train", "--scheme", "v2", "--data", data, "--train-batches", "1", "--epochs", "1", "--out", run,
+            "--passphrase-file", passphraseFile);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already holds owner secrets", again.Error);
+        Assert.Equal(vaultBytes, File.ReadAllBytes(Path.Combine(run, "owner.vault")));
+
         var r = Verify(data, run, "--passphrase-file", passphraseFile);
         Assert.True(r.ExitCode is 0 or 1, r.Error);
         Assert.Equal("v2", JsonDocument.Parse(r.Out).RootElement.GetProperty("scheme").GetString());
