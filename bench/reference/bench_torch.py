@@ -19,8 +19,8 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cifar_models import MODELS  # noqa: E402  (needs the path above)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "golden"))
+from cifar_models import MODELS  # noqa: E402  (the models of the golden tests, tools/golden/cifar_models.py)
 
 
 def repeat_ms(times, work):

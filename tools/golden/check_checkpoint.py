@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_golden import AlexNetCifar, ResNet18Cifar  # noqa: E402
+from cifar_models import AlexNetCifar, ResNet18Cifar  # noqa: E402
 
 DTYPES = {"F32": np.float32, "I64": np.int64}
 CIFAR_MEAN = np.array([0.4914, 0.4822, 0.4465], dtype=np.float32)

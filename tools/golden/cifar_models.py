@@ -1,8 +1,8 @@
 """PyTorch twins of DeepPassport's AlexNetCifar and ResNet18Cifar with batch norm (reference-spec 1.2-1.4).
 
-Copied from tools/golden/make_golden.py, whose fixtures hold the C# models to these definitions layer by layer;
-that script is not imported because importing it switches torch to deterministic algorithms and fixes the thread
-count, which would distort a speed measurement. Keep the two copies in step.
+The one definition shared by make_golden.py (whose fixtures hold the C# models to it layer by layer),
+check_checkpoint.py and bench/reference/bench_torch.py. Importing it changes no torch setting, so the speed
+reference can use it as it is.
 """
 import torch
 import torch.nn as nn
