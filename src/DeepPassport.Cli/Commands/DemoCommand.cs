@@ -36,15 +36,9 @@ public static class DemoCommand
         o.EnsureAllUsed();
         // The demo must run unattended: without --passphrase-file or DEEPPASSPORT_PASSPHRASE it makes a random
         // passphrase and writes it beside the vault (fine for a demo; a real owner keeps it elsewhere).
-        string? passphraseFile = null;
-        string? passphrase = o.Flag("owner-folder") || Passphrase.Given(o) ? Passphrase.ForNewVault(o, protectedRun: true) : null;
-        if (passphrase is null && !o.Flag("owner-folder"))
-        {
-            passphrase = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
-            Directory.CreateDirectory(outDir);
-            passphraseFile = Path.Combine(outDir, "demo-passphrase.txt");
-            File.WriteAllText(passphraseFile, passphrase + "\n");
-        }
+        var (passphrase, passphraseFile) = o.Flag("owner-folder") || Passphrase.Given(o)
+            ? (Passphrase.ForNewVault(o, protectedRun: true), null)
+            : RandomPassphrase(outDir);
 
         IImageDataset train, test;
         IEnumerable<string> files = [];
@@ -112,6 +106,16 @@ public static class DemoCommand
             Say(ok ? $"Done: the genuine owner is recognised, the forger is not. Files in {outDir}."
                    : $"The demo did not separate owner and forger (train longer: --epochs). Files in {outDir}.");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>A fresh random passphrase, written to OUT/demo-passphrase.txt so the demo's owner can open the vault later.</summary>
+    private static (string Passphrase, string File) RandomPassphrase(string outDir)
+    {
+        var passphrase = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        Directory.CreateDirectory(outDir);
+        var file = Path.Combine(outDir, "demo-passphrase.txt");
+        File.WriteAllText(file, passphrase + "\n");
+        return (passphrase, file);
     }
 
     /// <summary>Someone else's secrets for the owner's design: fresh random passports and random signatures.</summary>
