@@ -371,6 +371,24 @@ def gen_softmax_losses():
                meta={"margin": "0.1"}, desc="out = relu(margin - x), margin 0.1, elementwise (no reduction)")
 
 
+def haar_dwt(x):
+    """HiNet's DWT: a = x[2i,2j], b = x[2i+1,2j], c = x[2i,2j+1], d = x[2i+1,2j+1]; LL|HL|LH|HH on channels."""
+    a, b = x[:, :, 0::2, 0::2], x[:, :, 1::2, 0::2]
+    c, d = x[:, :, 0::2, 1::2], x[:, :, 1::2, 1::2]
+    return torch.cat([(a + b + c + d) / 2, (-a - b + c + d) / 2, (-a + b - c + d) / 2, (a - b - c + d) / 2], 1)
+
+
+def haar_iwt(x):
+    n, c4, h, w = x.shape
+    ll, hl, lh, hh = torch.split(x, c4 // 4, dim=1)
+    out = torch.zeros(n, c4 // 4, 2 * h, 2 * w, dtype=x.dtype)
+    out[:, :, 0::2, 0::2] = (ll - hl - lh + hh) / 2
+    out[:, :, 1::2, 0::2] = (ll - hl + lh - hh) / 2
+    out[:, :, 0::2, 1::2] = (ll + hl - lh - hh) / 2
+    out[:, :, 1::2, 1::2] = (ll + hl + lh + hh) / 2
+    return out
+
+
 def gen_shape():
     seed_for("cat")
     op_fixture("cat", lambda x, y: torch.cat([x, y], dim=1), {"x": randn(2, 3, 4, 4), "y": randn(2, 5, 4, 4)},
@@ -381,6 +399,15 @@ def gen_shape():
     seed_for("reshape")
     op_fixture("reshape", lambda x: x.reshape(6, 4, 4), {"x": randn(2, 3, 4, 4)},
                meta={"shape": "6,4,4"}, desc="out = x.reshape(6,4,4) from [2,3,4,4]")
+    seed_for("narrow")
+    op_fixture("narrow", lambda x: x.narrow(1, 2, 3), {"x": randn(2, 6, 3, 3)},
+               meta={"axis": "1", "start": "2", "count": "3"}, desc="out = x.narrow(1, 2, 3): channels 2..4 of [2,6,3,3]")
+    seed_for("haar_dwt")
+    op_fixture("haar_dwt", haar_dwt, {"x": randn(2, 3, 4, 6)},
+               desc="Haar DWT (reference-spec 4.2.1): [2,3,4,6] -> [2,12,2,3], bands LL|HL|LH|HH")
+    seed_for("haar_iwt")
+    op_fixture("haar_iwt", haar_iwt, {"x": randn(2, 12, 2, 3)},
+               desc="Haar IWT, the inverse of haar_dwt: [2,12,2,3] -> [2,3,4,6]")
     seed_for("channel_affine")
     op_fixture("channel_affine", lambda x, weight, bias: x * weight.view(1, -1, 1, 1) + bias.view(1, -1, 1, 1),
                {"x": randn(2, 3, 4, 4), "weight": randn(3), "bias": randn(3)},

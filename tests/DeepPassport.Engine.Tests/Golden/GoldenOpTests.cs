@@ -38,6 +38,8 @@ public class GoldenOpTests
         ["mse_loss"] = (_, t) => F.MseLoss(t[0], t[1]), ["l1_loss"] = (_, t) => F.L1Loss(t[0], t[1]),
         ["hinge"] = (g, t) => F.Hinge(t[0], g.MetaFloat("margin")),
         ["cat"] = (g, t) => Tensor.Cat([t[0], t[1]], g.MetaInt("axis")),
+        ["narrow"] = (g, t) => t[0].Narrow(g.MetaInt("axis"), g.MetaInt("start"), g.MetaInt("count")),
+        ["haar_dwt"] = (_, t) => F.HaarDwt(t[0]), ["haar_iwt"] = (_, t) => F.HaarIwt(t[0]),
         ["flatten"] = (g, t) => t[0].Flatten(g.MetaInt("start_dim")),
         ["reshape"] = (g, t) => t[0].Reshape(g.Meta("shape").Split(',').Select(int.Parse).ToArray()),
     };

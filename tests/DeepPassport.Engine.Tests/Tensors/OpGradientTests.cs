@@ -65,6 +65,20 @@ public class OpGradientTests
     [Fact] public void MaxAll() => GradCheck.Check(t => t[0].Max(), [R(1, 3, 4)]);
     [Fact] public void MaxAxis() => GradCheck.Check(t => t[0].Max(1), [R(1, 2, 5, 3)]);
     [Fact] public void ReshapeFlattenSliceT() => GradCheck.Check(t => t[0].Reshape(4, -1).Slice(1, 2).Flatten().T(), [R(1, 2, 2, 6)]);
+    [Fact] public void Narrow() => GradCheck.Check(t => t[0].Narrow(1, 2, 3) * t[0].Narrow(-1, 1, 2).Sum(), [R(1, 2, 6, 2, 3)]);
+    [Fact] public void HaarDwtAndIwt() => GradCheck.Check(t => F.HaarIwt(F.HaarDwt(t[0]) * t[1]), [R(1, 2, 3, 4, 6), R(2, 2, 12, 2, 3)]);
+    [Fact]
+    public void CatKeepsItsPartsWhenTheCallersListGrows()
+    {
+        // Dense blocks concatenate a growing list of features; each Cat must back-propagate into the parts it saw.
+        GradCheck.Check(t =>
+        {
+            var features = new List<Tensor> { t[0] };
+            features.Add(Tensor.Cat(features, 1) * 2f);
+            return Tensor.Cat(features, 1);
+        }, [R(1, 2, 3, 2, 2)]);
+    }
+
     [Fact] public void Cat() => GradCheck.Check(t => Tensor.Cat([t[0], t[1]], 1), [R(1, 2, 3, 2, 2), R(2, 2, 5, 2, 2)]);
     [Fact] public void MatMul() => GradCheck.Check(t => F.MatMul(t[0], t[1]), [R(1, 5, 7), R(2, 7, 3)]);
     [Fact] public void Linear() => GradCheck.Check(t => F.Linear(t[0], t[1], t[2]), [R(1, 4, 6), R(2, 3, 6), R(3, 3)]);

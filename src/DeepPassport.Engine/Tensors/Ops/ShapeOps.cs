@@ -44,9 +44,32 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>Elements [start, start+count) along <paramref name="axis"/> (e.g. channels 0-11 of [N, 24, H, W]), copied.</summary>
+    public Tensor Narrow(int axis, int start, int count)
+    {
+        if (axis < 0) axis += Rank;
+        if ((uint)axis >= (uint)Rank || start < 0 || count < 0 || start + count > Shape[axis])
+            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow [{start}, {start + count}) on axis {axis} out of range for shape {ShapeString}.");
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= Shape[i];
+        for (int i = axis + 1; i < Rank; i++) inner *= Shape[i];
+        int srcRow = Shape[axis] * inner, dstRow = count * inner;
+        var shape = (int[])Shape.Clone(); shape[axis] = count;
+        var o = new Tensor(shape);
+        for (int a = 0; a < outer; a++) Data.AsSpan(a * srcRow + start * inner, dstRow).CopyTo(o.Data.AsSpan(a * dstRow, dstRow));
+        return Record(o, this, g =>
+        {
+            var d = new float[Size];
+            for (int a = 0; a < outer; a++) g.Data.AsSpan(a * dstRow, dstRow).CopyTo(d.AsSpan(a * srcRow + start * inner, dstRow));
+            AccumulateGradOwned(d);
+        });
+    }
+
     /// <summary>Concatenation along <paramref name="axis"/> (1 = channels for NCHW); other dimensions must agree.</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> parts, int axis = 1)
     {
+        // A copy: the backward closure must see the parts of this call even if the caller's list grows afterwards.
+        parts = parts.ToArray();
         if (parts.Count == 0) throw new ArgumentException("Cat of no tensors.");
         var first = parts[0];
         if (axis < 0) axis += first.Rank;
@@ -68,7 +91,7 @@ public sealed partial class Tensor
             for (int a = 0; a < outer; a++) p.Data.AsSpan(a * w, w).CopyTo(o.Data.AsSpan(a * total * inner + offset, w));
             offset += w;
         }
-        return Record(o, parts.ToArray(), g =>
+        return Record(o, (Tensor[])parts, g =>
         {
             int off = 0;
             foreach (var p in parts)

@@ -1,0 +1,48 @@
+namespace DeepPassport.Stego;
+
+/// <summary>
+/// How to train an ISN (reference-spec §4.2.4, scaled to a 2-core CPU). Loss = <see cref="RevealWeight"/>·MSE(revealed,
+/// secret) + <see cref="GuideWeight"/>·MSE(stego, cover) + <see cref="LowWeight"/>·MSE(LL(stego), LL(cover)); Adam with
+/// betas (0.5, 0.999), eps 1e-6, weight decay 1e-5 as the original.
+/// </summary>
+public sealed record IsnTrainOptions
+{
+    /// <summary>Crop size S: the ISN works on S x S images (passports and identities are resized to it).</summary>
+    public int ImageSize { get; init; } = 64;
+
+    /// <summary>Invertible blocks (SP: 8, HiNet: 16).</summary>
+    public int Blocks { get; init; } = 8;
+
+    /// <summary>Cover/secret pairs per step (the original batch of 20 holds 10 pairs).</summary>
+    public int Pairs { get; init; } = 4;
+
+    /// <summary>Optimisation steps.</summary>
+    public int Steps { get; init; } = 4000;
+
+    public float LearningRate { get; init; } = 3e-4f;
+    public float RevealWeight { get; init; } = 5f;
+    public float GuideWeight { get; init; } = 1f;
+    public float LowWeight { get; init; } = 1f;
+
+    /// <summary>Validation (PSNR of stego and revealed images on held-out pairs) and checkpoint every this many steps.</summary>
+    public int ValidateEvery { get; init; } = 250;
+
+    /// <summary>A loss above this many times the median of the recent losses counts as a blow-up.</summary>
+    public float SpikeFactor { get; init; } = 20f;
+
+    /// <summary>Blow-ups tolerated (each rolls back and halves the learning rate) before training gives up.</summary>
+    public int MaxRollbacks { get; init; } = 6;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>Checks every field; the message names the option.</summary>
+    public void Validate()
+    {
+        if (ImageSize is < 16 or > 1024 || ImageSize % 2 != 0) throw new ArgumentException($"--size {ImageSize}: the crop size must be even and in [16, 1024].");
+        if (Blocks is < 1 or > 64) throw new ArgumentException($"--blocks {Blocks}: an ISN has 1 to 64 invertible blocks.");
+        if (Pairs < 1) throw new ArgumentException($"--pairs {Pairs}: at least one cover/secret pair per step.");
+        if (Steps < 1) throw new ArgumentException($"--steps {Steps} must be positive.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr {LearningRate} must be a positive number.");
+        if (ValidateEvery < 1) throw new ArgumentException($"--validate-every {ValidateEvery} must be positive.");
+    }
+}

@@ -1,0 +1,184 @@
+using DeepPassport.Engine.Imaging;
+using DeepPassport.Engine.Optim;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Training;
+
+namespace DeepPassport.Stego;
+
+/// <summary>
+/// Trains an ISN to hide one image in another and reveal it with the key (reference-spec §4.2.4). Each step draws
+/// 2·pairs random crops (with random horizontal and vertical flips) from the training images: the first half are the
+/// secrets, the second half the covers. Two things the original lacks:
+/// <list type="bullet">
+/// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
+/// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>
+/// <item>a guard against the blow-ups the HiNet authors report: a NaN/infinite loss or a loss above
+/// <see cref="IsnTrainOptions.SpikeFactor"/> times the recent median rolls the weights back to the last good state
+/// and halves the learning rate, and says so.</item>
+/// </list>
+/// </summary>
+public sealed class IsnTrainer(IsnTrainOptions options)
+{
+    private const int RecentLosses = 50;
+
+    public IsnTrainOptions Options { get; } = options;
+
+    /// <summary>
+    /// Trains on <paramref name="images"/>, measures on <paramref name="validation"/> (consecutive images pair up as
+    /// secret, cover) and calls <paramref name="checkpoint"/> after each validation that is the best so far (by the lower
+    /// of the two PSNRs). Returns the best network.
+    /// </summary>
+    public IsnBundle Train(IReadOnlyList<Image> images, IReadOnlyList<Image> validation, Image key,
+        IProgress<IsnProgress>? progress = null, Action<IsnBundle, IsnProgress>? checkpoint = null, CancellationToken cancel = default)
+    {
+        Options.Validate();
+        if (images.Count < 2) throw new ArgumentException($"ISN training needs at least 2 training images, got {images.Count}.");
+        if (validation.Count < 2) throw new ArgumentException($"ISN training needs at least 2 validation images, got {validation.Count}.");
+        int s = Options.ImageSize, pairs = Options.Pairs;
+        var rng = new Rng(Options.Seed);
+        var isn = new Isn(Options.Blocks, rng.Fork());
+        var keyImage = IsnBundle.PrepareKey(key, s);
+        var keyBatch = Repeat(ToBatch([keyImage]), pairs);
+        // Crops come from the image at 1.5x the working size, close to the whole-image view used at issuing time.
+        var pool = images.Select(i => ImageResize.ShorterSide(ImageOps.ToRgb(i), s + s / 2)).ToList();
+        var (valSecret, valCover) = ValidationPairs(validation, s);
+
+        var parameters = isn.Parameters().ToList();
+        float lr = Options.LearningRate;
+        var adam = NewAdam(parameters, lr);
+        var good = Snapshot(parameters);
+        int goodStep = 0, rollbacks = 0;
+        var recent = new Queue<float>();
+        double best = double.NegativeInfinity;
+        IsnBundle? bestBundle = null;
+
+        for (int step = 1; step <= Options.Steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var batch = ToBatch(Enumerable.Range(0, 2 * pairs).Select(_ => Augment(pool[rng.NextInt(pool.Count)], s, rng)).ToList());
+            var secret = batch.Slice(0, pairs);
+            var cover = batch.Slice(pairs, pairs);
+            adam.ZeroGrad();
+            var loss = Loss(isn, cover, secret, keyBatch);
+            float value = loss.Data[0];
+            if (!float.IsFinite(value) || (recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent)))
+            {
+                if (++rollbacks > Options.MaxRollbacks)
+                    throw new TrainingDivergedException($"ISN training blew up {rollbacks} times (last at step {step}, loss {value}); giving up. Lower --lr (started at {Options.LearningRate}).");
+                Restore(parameters, good);
+                lr *= 0.5f;
+                adam = NewAdam(parameters, lr);
+                recent.Clear();
+                progress?.Report(new IsnProgress(step, Options.Steps, value, lr)
+                    { Message = $"step {step}: loss {value:G4} is {(float.IsFinite(value) ? "a spike" : "not finite")}; rolled back to step {goodStep} and halved the learning rate to {lr:G3}" });
+                continue;
+            }
+            loss.Backward();
+            adam.Step();
+            recent.Enqueue(value);
+            if (recent.Count > RecentLosses) recent.Dequeue();
+            var report = new IsnProgress(step, Options.Steps, value, lr);
+            if (step % Options.ValidateEvery == 0 || step == Options.Steps)
+            {
+                var (stegoPsnr, revealPsnr) = Validate(isn, valCover, valSecret, keyImage);
+                report = report with { StegoPsnr = stegoPsnr, RevealPsnr = revealPsnr };
+                if (double.IsFinite(Math.Min(stegoPsnr, revealPsnr)))
+                {
+                    good = Snapshot(parameters);
+                    goodStep = step;
+                }
+                if (Math.Min(stegoPsnr, revealPsnr) > best)
+                {
+                    best = Math.Min(stegoPsnr, revealPsnr);
+                    bestBundle = new IsnBundle(Clone(isn), keyImage, s);
+                    checkpoint?.Invoke(bestBundle, report);
+                }
+            }
+            progress?.Report(report);
+        }
+        return bestBundle ?? new IsnBundle(isn, keyImage, s);
+    }
+
+    /// <summary>5·MSE(revealed, secret) + MSE(stego, cover) + MSE(LL(stego), LL(cover)) with the weights of the options.</summary>
+    public Tensor Loss(Isn isn, Tensor cover, Tensor secret, Tensor key)
+    {
+        var (bands, stego) = isn.Hide(cover, secret);
+        var rounding = new Tensor(stego.Shape);
+        for (int i = 0; i < rounding.Size; i++) rounding.Data[i] = MathF.Round(Math.Clamp(stego.Data[i], 0f, 1f) * 255f) / 255f - stego.Data[i];
+        var revealed = isn.Reveal(stego + rounding, key);
+        var low = F.MseLoss(bands.Narrow(1, 0, 3), F.HaarDwt(cover).Narrow(1, 0, 3));
+        return F.MseLoss(revealed, secret) * Options.RevealWeight + F.MseLoss(stego, cover) * Options.GuideWeight + low * Options.LowWeight;
+    }
+
+    /// <summary>Mean PSNR of the 8-bit stego against the cover and of the revealed secret against the true one.</summary>
+    public static (double Stego, double Reveal) Validate(Isn isn, IReadOnlyList<Image> covers, IReadOnlyList<Image> secrets, Image key)
+    {
+        double stegoSum = 0, revealSum = 0;
+        for (int i = 0; i < covers.Count; i++)
+        {
+            var stego = isn.HideImage(covers[i], secrets[i]);
+            stegoSum += ImageQuality.Psnr(stego, covers[i]);
+            revealSum += ImageQuality.Psnr(isn.RevealImage(stego, key), secrets[i]);
+        }
+        return (stegoSum / covers.Count, revealSum / covers.Count);
+    }
+
+    private static (List<Image> Secrets, List<Image> Covers) ValidationPairs(IReadOnlyList<Image> validation, int size)
+    {
+        var fitted = validation.Select(v => IsnBundle.Fit(v, size)).ToList();
+        var secrets = new List<Image>(); var covers = new List<Image>();
+        for (int i = 0; i + 1 < fitted.Count; i += 2) { secrets.Add(fitted[i]); covers.Add(fitted[i + 1]); }
+        return (secrets, covers);
+    }
+
+    private static Image Augment(Image image, int size, Rng rng)
+    {
+        var crop = ImageOps.RandomCrop(image, size, size, rng);
+        if (rng.NextInt(2) == 1) crop = ImageOps.FlipHorizontal(crop);
+        if (rng.NextInt(2) == 1) crop = FlipVertical(crop);
+        return crop;
+    }
+
+    private static Image FlipVertical(Image src)
+    {
+        var dst = new Image(src.Width, src.Height, src.Channels);
+        int row = src.Width * src.Channels;
+        for (int y = 0; y < src.Height; y++) src.Pixels.AsSpan(y * row, row).CopyTo(dst.Pixels.AsSpan((src.Height - 1 - y) * row, row));
+        return dst;
+    }
+
+    private static Tensor ToBatch(IReadOnlyList<Image> images)
+    {
+        int h = images[0].Height, w = images[0].Width, plane = 3 * h * w;
+        var t = new Tensor(images.Count, 3, h, w);
+        for (int i = 0; i < images.Count; i++) ImageTensor.CopyChw(images[i], t.Data.AsSpan(i * plane, plane));
+        return t;
+    }
+
+    private static Tensor Repeat(Tensor one, int n) => Tensor.Cat(Enumerable.Repeat(one, n).ToArray(), 0);
+
+    private static Adam NewAdam(IEnumerable<Engine.Nn.Parameter> parameters, float lr) =>
+        new(parameters, lr, beta1: 0.5f, beta2: 0.999f, eps: 1e-6f, weightDecay: 1e-5f);
+
+    private static float[][] Snapshot(List<Engine.Nn.Parameter> parameters) => parameters.Select(p => (float[])p.Value.Data.Clone()).ToArray();
+
+    private static void Restore(List<Engine.Nn.Parameter> parameters, float[][] snapshot)
+    {
+        for (int i = 0; i < parameters.Count; i++) snapshot[i].CopyTo(parameters[i].Value.Data, 0);
+    }
+
+    private static Isn Clone(Isn isn)
+    {
+        var copy = new Isn(isn.BlockCount, new Rng(0));
+        var state = new Engine.Nn.StateDict();
+        foreach (var (name, p) in isn.NamedParameters()) state.Add(name, new Tensor((float[])p.Value.Data.Clone(), p.Value.Shape));
+        copy.LoadStateDict(state);
+        return copy;
+    }
+
+    private static float Median(IEnumerable<float> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}

@@ -1,0 +1,152 @@
+using DeepPassport.Engine.Imaging;
+using DeepPassport.Engine.Nn;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Stego;
+using DeepPassport.Cli.Commands;
+using DeepPassport.Training;
+
+namespace DeepPassport.Tests.Stego;
+
+public class IsnTests
+{
+    /// <summary>An ISN whose sub-networks all do something (fresh ones start as the identity: conv5 is zero), every weight N(0, 0.02²).</summary>
+    private static Isn Scrambled(int blocks, ulong seed)
+    {
+        var isn = new Isn(blocks, new Rng(seed));
+        var rng = new Rng(seed + 1);
+        foreach (var (_, p) in isn.NamedParameters()) rng.FillNormal(p.Value.Data, 0f, 0.02f);
+        return isn;
+    }
+
+    [Fact]
+    public void ReverseUndoesForwardOnRandomInputs()
+    {
+        var isn = Scrambled(3, 1);
+        var x = Tensor.Randn(new Rng(2), 2, 24, 6, 8);
+        using var _ = NoGrad.Scope();
+        var y = isn.Forward(x);
+        float change = y.Data.Zip(x.Data).Max(p => MathF.Abs(p.First - p.Second));
+        Assert.True(change > 0.1f, $"the scrambled ISN should change its input, max change {change}");
+        var back = isn.Reverse(y);
+        float err = back.Data.Zip(x.Data).Max(p => MathF.Abs(p.First - p.Second));
+        Assert.True(err < 1e-5f, $"max |reverse(forward(x)) - x| = {err}");
+    }
+
+    [Fact]
+    public void HideThenRevealWithTheForwardHalfRecoversTheSecret()
+    {
+        // With the z the forward pass produced (not the key), the reverse pass is exact.
+        var isn = Scrambled(2, 3);
+        var rng = new Rng(4);
+        var cover = Tensor.Rand(rng, 0, 1, 1, 3, 8, 8);
+        var secret = Tensor.Rand(rng, 0, 1, 1, 3, 8, 8);
+        using var _ = NoGrad.Scope();
+        var y = isn.Forward(Tensor.Cat([F.HaarDwt(cover), F.HaarDwt(secret)], 1));
+        var x = isn.Reverse(y);
+        var revealed = F.HaarIwt(x.Narrow(1, Isn.StreamChannels, Isn.StreamChannels));
+        Assert.True(revealed.Data.Zip(secret.Data).Max(p => MathF.Abs(p.First - p.Second)) < 1e-5f);
+    }
+
+    [Fact]
+    public void AFreshIsnIsTheIdentity()
+    {
+        var isn = new Isn(8, new Rng(5));
+        var rng = new Rng(6);
+        var cover = Tensor.Rand(rng, 0, 1, 2, 3, 8, 8);
+        using var _ = NoGrad.Scope();
+        var (_, stego) = isn.Hide(cover, Tensor.Rand(rng, 0, 1, 2, 3, 8, 8));
+        Assert.True(stego.Data.Zip(cover.Data).Max(p => MathF.Abs(p.First - p.Second)) < 1e-6f);
+    }
+
+    [Fact]
+    public void GradientsFlowThroughHideAndReveal()
+    {
+        var isn = Scrambled(1, 7);
+        var rng = new Rng(8);
+        var loss = new IsnTrainer(new IsnTrainOptions { Pairs = 1 }).Loss(isn, Tensor.Rand(rng, 0, 1, 1, 3, 4, 4), Tensor.Rand(rng, 0, 1, 1, 3, 4, 4), Tensor.Rand(rng, 0, 1, 1, 3, 4, 4));
+        loss.Backward();
+        Assert.All(isn.NamedParameters(), np => Assert.True(np.Parameter.Grad is not null && np.Parameter.Grad.Data.Any(g => g != 0), np.Name));
+    }
+
+    [Fact]
+    public void WrongShapesAreClearErrors()
+    {
+        var isn = new Isn(1, new Rng(9));
+        var e = Assert.Throws<ArgumentException>(() => isn.Hide(new Tensor(1, 3, 7, 8), new Tensor(1, 3, 7, 8)));
+        Assert.Contains("even", e.Message);
+        e = Assert.Throws<ArgumentException>(() => isn.Reveal(new Tensor(1, 3, 8, 8), new Tensor(1, 3, 6, 6)));
+        Assert.Contains("same shape", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Isn(0, new Rng(1)));
+    }
+
+    private static List<Image> Noise(int n, int size, ulong seed)
+    {
+        var rng = new Rng(seed);
+        return Enumerable.Range(0, n).Select(_ =>
+        {
+            // Smooth colour gradients plus a little noise: learnable, like small photos.
+            var img = new Image(size, size, 3);
+            float a = (float)rng.NextDouble(), b = (float)rng.NextDouble(), c = (float)rng.NextDouble();
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                    for (int ch = 0; ch < 3; ch++)
+                        img[x, y, ch] = (byte)Math.Clamp(255 * (a * x / size + b * y / size + c * ch / 3) / 2 + rng.NextInt(16), 0, 255);
+            return img;
+        }).ToList();
+    }
+
+    [Fact]
+    public void ShortTrainingLearnsToRevealAndCheckpointsTheBest()
+    {
+        var options = new IsnTrainOptions { ImageSize = 16, Blocks = 2, Pairs = 2, Steps = 60, ValidateEvery = 20, LearningRate = 1e-3f, Seed = 1 };
+        var trainer = new IsnTrainer(options);
+        var images = Noise(8, 24, 10);
+        var key = Noise(1, 16, 11)[0];
+        var reports = new List<IsnProgress>();
+        int checkpoints = 0;
+        var bundle = trainer.Train(images, Noise(4, 16, 12), key, new SyncProgress<IsnProgress>(reports.Add), (_, _) => checkpoints++);
+        var validations = reports.Where(r => r.RevealPsnr is not null).ToList();
+        Assert.Equal(3, validations.Count);
+        Assert.True(checkpoints >= 1);
+        // A fresh ISN "reveals" the key itself: the secret is not in the stego yet. Training must beat that clearly.
+        var fresh = new IsnBundle(new Isn(2, new Rng(1)), IsnBundle.PrepareKey(key, 16), 16);
+        var val = Noise(4, 16, 12);
+        var (_, freshReveal) = IsnTrainer.Validate(fresh.Network, [val[1], val[3]], [val[0], val[2]], fresh.Key);
+        var (_, trainedReveal) = IsnTrainer.Validate(bundle.Network, [val[1], val[3]], [val[0], val[2]], bundle.Key);
+        Assert.True(trainedReveal > freshReveal + 3, $"revealed PSNR {trainedReveal:F1} dB after training vs {freshReveal:F1} dB fresh");
+        Assert.True(reports[^1].Loss < reports[0].Loss);
+    }
+
+    [Fact]
+    public void BlowUpsRollBackThenGiveUp()
+    {
+        var options = new IsnTrainOptions { ImageSize = 16, Blocks = 1, Pairs = 1, Steps = 40, ValidateEvery = 1000, LearningRate = 1e6f, MaxRollbacks = 2, Seed = 2 };
+        var reports = new List<IsnProgress>();
+        var e = Assert.Throws<TrainingDivergedException>(() => new IsnTrainer(options).Train(Noise(4, 20, 3), Noise(2, 16, 4), Noise(1, 16, 5)[0], new SyncProgress<IsnProgress>(reports.Add)));
+        Assert.Contains("--lr", e.Message);
+        Assert.Equal(2, reports.Count(r => r.Message?.Contains("rolled back") == true));
+    }
+
+    [Fact]
+    public void BundleRoundTripsAndRejectsForeignFiles()
+    {
+        var bundle = new IsnBundle(Scrambled(2, 13), IsnBundle.PrepareKey(Noise(1, 40, 14)[0], 16), 16);
+        var dir = Path.Combine(Path.GetTempPath(), "dp-isn-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            bundle.Save(dir);
+            var back = IsnBundle.Load(dir);
+            Assert.Equal(2, back.Network.BlockCount);
+            Assert.Equal(bundle.Key.Pixels, back.Key.Pixels);
+            var cover = Noise(1, 16, 15)[0]; var secret = Noise(1, 16, 16)[0];
+            Assert.Equal(bundle.Network.HideImage(cover, secret).Pixels, back.Network.HideImage(cover, secret).Pixels);
+
+            File.WriteAllBytes(Path.Combine(dir, IsnBundle.WeightsFile), Engine.IO.StateDictFile.ToBytes(new StateDict(), new Dictionary<string, string> { ["format"] = "other" }));
+            var e = Assert.Throws<InvalidDataException>(() => IsnBundle.Load(dir));
+            Assert.Contains(IsnBundle.WeightsFile, e.Message);
+            File.Delete(Path.Combine(dir, IsnBundle.KeyFile));
+            Assert.Throws<InvalidDataException>(() => IsnBundle.Load(dir));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
