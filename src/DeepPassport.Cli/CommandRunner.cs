@@ -24,6 +24,20 @@ public static class CommandRunner
             "--model RUN/model.safetensors [--arch alexnet] [--norm bn] --data DIR [--json]"),
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, [],
             "--dataset cifar10|cifar100 [--out DIR]"),
+        ["isn train"] = ("train the invertible steganographic network that hides identities in the owner passport (SP licences)", IsnCommand.Train, ["json"],
+            "--images DIR[,DIR...] --key IMAGE --out DIR [--holdout 4] [--size 64] [--blocks 8] [--pairs 4] [--steps 4000] [--lr 3e-4]\n" +
+            "  [--validate-every 250] [--seed 0] [--json]"),
+        ["isn attach"] = ("move a trained ISN and its key into the owner vault", IsnCommand.Attach, [],
+            "--owner RUN/owner.vault|RUN/owner --isn DIR [--passphrase-file FILE]"),
+        ["isn eval"] = ("ISN quality on held-out images: stego and revealed PSNR/SSIM, reveals with wrong keys and noise", IsnCommand.Eval, ["json"],
+            "--isn DIR --images DIR[,DIR...] [--wrong-keys DIR[,DIR...]] [--noise-keys 5] [--json]"),
+        ["license issue"] = ("issue a user-side passport (PNG) with the user's identity image hidden in it, and register it", LicenseCommand.Issue, ["json"],
+            "--owner RUN/owner.vault --user NAME --id-image FILE --out PASSPORT.png [--registry RUN/licenses.db] [--passphrase-file FILE] [--json]"),
+        ["license verify"] = ("reveal the identity in a user-side passport and name its licensee (exit 0 only when licensed)", LicenseCommand.Verify, ["json"],
+            "--owner RUN/owner.vault --passport PASSPORT.png [--registry RUN/licenses.db] [--min-psnr 30] [--min-ssim 0.9] [--min-margin 3]\n" +
+            "  [--min-passport-psnr 25] [--passphrase-file FILE] [--json]"),
+        ["license list"] = ("list the licences in the registry", LicenseCommand.List, ["json"], "--owner RUN/owner.vault | --registry FILE [--json]"),
+        ["license revoke"] = ("revoke a user's licence", LicenseCommand.Revoke, [], "--user NAME (--owner RUN/owner.vault | --registry FILE)"),
         ["bench"] = ("engine speed: train/infer images/s of alexnet and resnet18, GEMM GFLOPS (--models, --rounds, --steps)", BenchCommand.Run, ["json"],
             "[--models alexnet,resnet18] [--rounds 5] [--steps 10] [--json]"),
     };
@@ -35,30 +49,36 @@ public static class CommandRunner
             PrintHelp();
             return args.Length == 0 ? 2 : 0;
         }
-        if (!Commands.TryGetValue(args[0], out var command))
+        // Commands are one word (`train`) or a group and a verb (`license issue`).
+        string name = args.Length > 1 && Commands.ContainsKey($"{args[0]} {args[1]}") ? $"{args[0]} {args[1]}" : args[0];
+        int words = name.Count(c => c == ' ') + 1;
+        if (!Commands.TryGetValue(name, out var command))
         {
-            Console.Error.WriteLine($"deeppassport: unknown command '{args[0]}'. Commands: {string.Join(", ", Commands.Keys)}.");
+            var verbs = Commands.Keys.Where(k => k.StartsWith(args[0] + " ", StringComparison.Ordinal)).ToList();
+            Console.Error.WriteLine(verbs.Count > 0
+                ? $"deeppassport: '{args[0]}' needs one of: {string.Join(", ", verbs)}."
+                : $"deeppassport: unknown command '{args[0]}'. Commands: {string.Join(", ", Commands.Keys)}.");
             return 2;
         }
-        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        if (args.Skip(words).Any(a => a is "--help" or "-h"))
         {
-            Console.WriteLine($"deeppassport {args[0]}: {command.Summary}\n\ndeeppassport {args[0]} {command.Usage}\n\nShared options: --threads N; see README.md.");
+            Console.WriteLine($"deeppassport {name}: {command.Summary}\n\ndeeppassport {name} {command.Usage}\n\nShared options: --threads N; see README.md.");
             return 0;
         }
         try
         {
-            var options = new Options(args[0], args.Skip(1), new HashSet<string>(command.Flags));
+            var options = new Options(name, args.Skip(words), new HashSet<string>(command.Flags));
             Parallelism.Degree = options.Int("threads", Environment.ProcessorCount, min: 1, max: 1024);
             return command.Run(options);
         }
         catch (Exception e) when (e is UsageException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
-            Console.Error.WriteLine($"deeppassport {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"deeppassport {name}: {e.Message}");
             return 2;
         }
         catch (DeepPassport.Training.TrainingDivergedException e)
         {
-            Console.Error.WriteLine($"deeppassport {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"deeppassport {name}: {e.Message}");
             return 1;
         }
     }
@@ -66,7 +86,7 @@ public static class CommandRunner
     private static void PrintHelp()
     {
         Console.WriteLine("deeppassport <command> [options]\n");
-        foreach (var (name, c) in Commands) Console.WriteLine($"  {name,-8} {c.Summary}");
+        foreach (var (name, c) in Commands) Console.WriteLine($"  {name,-14} {c.Summary}");
         Console.WriteLine("\n`deeppassport <command> --help` shows a command's options. Shared: --data DIR (or DEEPPASSPORT_DATA), --threads N, --json");
     }
 }

@@ -20,6 +20,7 @@ namespace DeepPassport.Owner;
 /// <item><c>passport-config.json</c>: the config in the original JSON format;</item>
 /// <item><c>passports.safetensors</c>: <c>&lt;layer&gt;.key</c> (P_beta), <c>&lt;layer&gt;.skey</c> (P_gamma);</item>
 /// <item><c>private.safetensors</c>: the private state by model name, and <c>&lt;layer&gt;.folded_scale</c>.</item>
+/// <item><c>owner-passport/0.png, 1.png</c> (SP): the owner passport; <c>isn/</c> (SP licensing): the ISN and the steganographic key.</item>
 /// </list>
 /// </summary>
 public sealed record OwnerSecrets(
@@ -43,6 +44,10 @@ public sealed record OwnerSecrets(
     public HashRule HashRule { get; init; } = HashRule.Counter;
     private const string OwnerPassportFolder = "owner-passport/";
 
+    /// <summary>SP licensing: the ISN and the steganographic key (<c>isn train</c>, then <c>isn attach</c>), or null.</summary>
+    public Stego.IsnBundle? Isn { get; init; }
+    private const string IsnFolder = "isn/";
+
     /// <summary>A passport model of the owner's design holding the owner's keys (weights still to be loaded).</summary>
     public PassportModel CreateModel() => new(Arch, NumClasses, Scheme, Norm, Keys, Seed, new SignLoss(SignLossAlpha));
 
@@ -65,6 +70,7 @@ public sealed record OwnerSecrets(
         };
         // Lossless, so anyone shown the owner passport can recompute its hash bit for bit.
         for (int i = 0; i < (OwnerPassport?.Count ?? 0); i++) files[$"{OwnerPassportFolder}{i}.png"] = Engine.Imaging.Png.Encode(OwnerPassport![i]);
+        if (Isn is not null) foreach (var (name, bytes) in Isn.ToFiles()) files[IsnFolder + name] = bytes;
         return files;
     }
 
@@ -151,9 +157,12 @@ public sealed record OwnerSecrets(
             if (!File.Exists(f)) throw new FileNotFoundException($"owner folder '{dir}' lacks {name}: it is not an owner folder written by `deeppassport train`, or it is incomplete.", f);
             files[name] = File.ReadAllBytes(f);
         }
-        var passportDir = Path.Combine(dir, OwnerPassportFolder);
-        if (Directory.Exists(passportDir))
-            foreach (var f in Directory.GetFiles(passportDir, "*.png")) files[OwnerPassportFolder + Path.GetFileName(f)] = File.ReadAllBytes(f);
+        foreach (var (folder, pattern) in new[] { (OwnerPassportFolder, "*.png"), (IsnFolder, "*") })
+        {
+            var sub = Path.Combine(dir, folder);
+            if (Directory.Exists(sub))
+                foreach (var f in Directory.GetFiles(sub, pattern)) files[folder + Path.GetFileName(f)] = File.ReadAllBytes(f);
+        }
         return FromFiles(files, dir);
     }
 
@@ -206,6 +215,9 @@ public sealed record OwnerSecrets(
                 new DeploymentExport.PrivateState(entries, folded))
             {
                 OwnerPassport = OwnerPassportImages(files, source),
+                Isn = files.Keys.Any(k => k.StartsWith(IsnFolder, StringComparison.Ordinal))
+                    ? Stego.IsnBundle.FromFiles(files.Where(f => f.Key.StartsWith(IsnFolder, StringComparison.Ordinal)).ToDictionary(f => f.Key[IsnFolder.Length..], f => f.Value), Path.Combine(source, "isn"))
+                    : null,
                 HashRule = meta["hash_rule"]?.ToString() is { } rule ? Enum.Parse<HashRule>(rule, ignoreCase: true) : HashRule.Counter,
             };
             owner.CheckHashSignatures(metaPath);

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text.Json;
+using DeepPassport.Engine.Imaging;
+using DeepPassport.Engine.Tensors;
+using DeepPassport.Owner;
+using DeepPassport.Stego;
+
+namespace DeepPassport.Cli.Commands;
+
+/// <summary>`deeppassport isn train|attach|eval`: the invertible steganographic network that licences are made with.</summary>
+public static class IsnCommand
+{
+    /// <summary>Image files of one or more folders (comma-separated), sorted by name within each folder.</summary>
+    public static List<string> ImageFiles(string folders, string option)
+    {
+        var files = new List<string>();
+        foreach (var dir in folders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Directory.Exists(dir)) throw new UsageException($"--{option}: folder '{dir}' does not exist.");
+            var found = Directory.GetFiles(dir).Where(ImageFile.HasImageExtension).Order(StringComparer.Ordinal).ToList();
+            if (found.Count == 0) throw new UsageException($"--{option}: folder '{dir}' holds no PNG or JPEG images.");
+            files.AddRange(found);
+        }
+        return files;
+    }
+
+    public static int Train(Options o)
+    {
+        var images = ImageFiles(o.Required("images"), "images");
+        string keyPath = o.Required("key"), outDir = o.Required("out");
+        int holdout = o.Int("holdout", 4, min: 2);
+        var options = new IsnTrainOptions
+        {
+            ImageSize = o.Int("size", 64, min: 16, max: 1024),
+            Blocks = o.Int("blocks", 8, min: 1, max: 64),
+            Pairs = o.Int("pairs", 4, min: 1, max: 256),
+            Steps = o.Int("steps", 4000, min: 1),
+            LearningRate = (float)o.Double("lr", 3e-4, min: 1e-9, max: 1),
+            ValidateEvery = o.Int("validate-every", 250, min: 1),
+            Seed = (ulong)o.Int("seed", 0, min: 0),
+        };
+        bool json = o.Flag("json");
+        o.EnsureAllUsed();
+        options.Validate();
+        if (images.Count < holdout + 2) throw new UsageException($"isn train: --images has {images.Count} images; {holdout} are held out (--holdout), at least 2 must remain to train on.");
+        if (File.Exists(Path.Combine(outDir, IsnBundle.WeightsFile))) throw new UsageException($"isn train: '{outDir}' already holds an ISN; choose another --out (a trained ISN is never overwritten).");
+        if (!File.Exists(keyPath)) throw new UsageException($"isn train: --key '{keyPath}' does not exist.");
+        var key = ImageFile.Read(keyPath);
+        // The last images (in name order) are held out: never trained on, used for validation and for `isn eval`.
+        var train = images.Take(images.Count - holdout).Select(ImageFile.Read).ToList();
+        var heldOut = images.Skip(images.Count - holdout).ToList();
+        Directory.CreateDirectory(outDir);
+        File.WriteAllLines(Path.Combine(outDir, "holdout.txt"), heldOut.Select(Path.GetFullPath));
+        var metrics = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metrics, "");
+        if (!json) Console.Error.WriteLine($"training an ISN of {options.Blocks} blocks on {train.Count} images ({options.ImageSize}x{options.ImageSize} crops, {options.Pairs} pairs a step, {options.Steps} steps, lr {options.LearningRate}); {holdout} held out; key {keyPath}");
+        var bar = new ProgressBar("isn", options.Steps, "steps");
+        var started = DateTime.UtcNow;
+        var progress = new SyncProgress<IsnProgress>(p =>
+        {
+            if (p.Message is not null) { Console.Error.WriteLine($"isn train: {p.Message}"); return; }
+            if (p.StegoPsnr is { } sp)
+            {
+                var line = JsonSerializer.Serialize(new { step = p.Step, loss = p.Loss, lr = p.LearningRate, stego_psnr = sp, reveal_psnr = p.RevealPsnr, seconds = (DateTime.UtcNow - started).TotalSeconds });
+                File.AppendAllText(metrics, line + "\n");
+                if (!json) Console.Error.WriteLine($"step {p.Step}: loss {p.Loss:G4}  stego {sp:F2} dB  revealed {p.RevealPsnr:F2} dB (held-out pairs)");
+            }
+            if (!json) bar.Report(p.Step, $"loss {p.Loss:G4}");
+        });
+        IsnProgress? best = null;
+        new IsnTrainer(options).Train(train, heldOut.Select(ImageFile.Read).ToList(), key, progress, (bundle, report) => { bundle.Save(outDir); best = report; });
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { out_dir = outDir, best_step = best?.Step, stego_psnr = best?.StegoPsnr, reveal_psnr = best?.RevealPsnr }));
+        else Console.WriteLine($"kept step {best?.Step} (stego {best?.StegoPsnr:F2} dB, revealed {best?.RevealPsnr:F2} dB); wrote {Path.Combine(outDir, IsnBundle.WeightsFile)}, {IsnBundle.KeyFile}, metrics.jsonl, holdout.txt.\n" +
+            $"The folder is secret (it holds the key): move it into the owner vault with `deeppassport isn attach --owner RUN/owner.vault --isn {outDir}`.");
+        return 0;
+    }
+
+    public static int Attach(Options o)
+    {
+        string ownerPath = o.Required("owner"), isnDir = o.Required("isn");
+        Passphrase.Declare(o, creating: false);
+        o.EnsureAllUsed();
+        var bundle = IsnBundle.Load(isnDir);
+        if (Directory.Exists(ownerPath))
+        {
+            var owner = OwnerSecrets.Load(ownerPath);
+            RequireSpOwner(owner, ownerPath);
+            (owner with { Isn = bundle }).Save(ownerPath);
+        }
+        else if (File.Exists(ownerPath))
+        {
+            string pass = Passphrase.Resolve(o, creating: false);
+            var owner = OwnerSecrets.LoadVault(ownerPath, pass);
+            RequireSpOwner(owner, ownerPath);
+            (owner with { Isn = bundle }).SaveVault(ownerPath, pass);
+        }
+        else throw new UsageException($"isn attach: --owner '{ownerPath}' is neither an owner vault file nor an owner folder.");
+        Console.WriteLine($"attached the ISN ({bundle.Network.BlockCount} blocks, {bundle.ImageSize}x{bundle.ImageSize}) and its key to {ownerPath}. '{isnDir}' holds the same secrets: delete it or keep it as safely as the vault.");
+        return 0;
+    }
+
+    private static void RequireSpOwner(OwnerSecrets owner, string path)
+    {
+        if (owner.OwnerPassport is not { Count: > 0 })
+            throw new UsageException($"isn attach: '{path}' is not a Steganographic Passport owner (train --scheme sp); only SP owners issue licences.");
+    }
+
+    /// <summary>
+    /// `isn eval`: quality on images (pairs: secret, cover): PSNR of the 8-bit stego vs the cover, PSNR and SSIM of the revealed
+    /// secret, and the revealed secret's PSNR with wrong keys (other textures) and with Gaussian noise as the key.
+    /// </summary>
+    public static int Eval(Options o)
+    {
+        var bundle = IsnBundle.Load(o.Required("isn"));
+        var images = ImageFiles(o.Required("images"), "images");
+        var wrongKeys = o.String("wrong-keys") is { } wk ? ImageFiles(wk, "wrong-keys") : [];
+        int noiseDraws = o.Int("noise-keys", 5, min: 0, max: 1000);
+        bool json = o.Flag("json");
+        o.EnsureAllUsed();
+        if (images.Count < 2) throw new UsageException("isn eval: --images needs at least 2 images (a secret and a cover).");
+        int s = bundle.ImageSize;
+        var fitted = images.Select(f => IsnBundle.Fit(ImageFile.Read(f), s)).ToList();
+        var keys = wrongKeys.Select(f => IsnBundle.PrepareKey(ImageFile.Read(f), s)).ToList();
+        var rng = new Rng(7);
+        for (int i = 0; i < noiseDraws; i++)
+        {
+            var noise = new Image(s, s, 3);
+            for (int k = 0; k < noise.Pixels.Length; k++) noise.Pixels[k] = (byte)Math.Clamp(MathF.Round(127.5f + 64f * rng.NextNormal()), 0, 255);
+            keys.Add(noise);
+        }
+        var stego = new List<double>(); var reveal = new List<double>(); var ssim = new List<double>(); var wrong = new List<double>();
+        for (int i = 0; i + 1 < fitted.Count; i += 2)
+        {
+            Image secret = fitted[i], cover = fitted[i + 1];
+            var p = bundle.Network.HideImage(cover, secret);
+            stego.Add(ImageQuality.Psnr(p, cover));
+            var r = bundle.Network.RevealImage(p, bundle.Key);
+            reveal.Add(ImageQuality.Psnr(r, secret));
+            ssim.Add(ImageQuality.Ssim(r, secret));
+            foreach (var k in keys) wrong.Add(ImageQuality.Psnr(bundle.Network.RevealImage(p, k), secret));
+        }
+        var result = new
+        {
+            pairs = stego.Count,
+            stego_psnr_mean = stego.Average(), stego_psnr_min = stego.Min(),
+            reveal_psnr_mean = reveal.Average(), reveal_psnr_min = reveal.Min(),
+            reveal_ssim_mean = ssim.Average(), reveal_ssim_min = ssim.Min(),
+            wrong_key_reveals = wrong.Count,
+            wrong_key_psnr_mean = wrong.Count > 0 ? wrong.Average() : (double?)null,
+            wrong_key_psnr_max = wrong.Count > 0 ? wrong.Max() : (double?)null,
+        };
+        if (json) Console.WriteLine(JsonSerializer.Serialize(result));
+        else
+        {
+            string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{result.pairs} pairs at {s}x{s}:");
+            Console.WriteLine($"  stego vs cover      PSNR mean {F(result.stego_psnr_mean)} dB, min {F(result.stego_psnr_min)} dB");
+            Console.WriteLine($"  revealed vs secret  PSNR mean {F(result.reveal_psnr_mean)} dB, min {F(result.reveal_psnr_min)} dB; SSIM mean {result.reveal_ssim_mean:F4}, min {result.reveal_ssim_min:F4}");
+            if (wrong.Count > 0) Console.WriteLine($"  wrong keys ({keys.Count}: {wrongKeys.Count} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB");
+        }
+        return 0;
+    }
+}
