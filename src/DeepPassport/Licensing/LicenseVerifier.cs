@@ -16,7 +16,7 @@ public static class LicenseVerifier
         var revealed = UserPassport.Reveal(isn, passport);
         double passportPsnr = ImageQuality.Psnr(ImageOps.ToRgb(passport), IsnBundle.Fit(cover, isn.ImageSize));
         var scored = registry.Identities()
-            .Select(e => (License: e.Item1, Psnr: ImageQuality.Psnr(revealed, e.Item2), Ssim: ImageQuality.Ssim(revealed, e.Item2)))
+            .Select(e => (e.License, Psnr: ImageQuality.Psnr(revealed, e.Identity), Ssim: ImageQuality.Ssim(revealed, e.Identity)))
             .OrderByDescending(s => s.Psnr).ToList();
         bool registered = registry.FindByPassportHash(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(passportFile))) is not null;
         if (scored.Count == 0)
