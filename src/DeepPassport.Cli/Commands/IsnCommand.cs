@@ -120,7 +120,9 @@ public static class IsnCommand
         if (images.Count < 2) throw new UsageException("isn eval: --images needs at least 2 images (a secret and a cover).");
         int s = bundle.ImageSize;
         var fitted = images.Select(f => IsnBundle.Fit(ImageFile.Read(f), s)).ToList();
-        var keys = wrongKeys.Select(f => IsnBundle.PrepareKey(ImageFile.Read(f), s)).ToList();
+        // A folder of textures may hold the genuine key too: a wrong key is any image other than it.
+        var keys = wrongKeys.Select(f => IsnBundle.PrepareKey(ImageFile.Read(f), s)).Where(k => !k.Pixels.AsSpan().SequenceEqual(bundle.Key.Pixels)).ToList();
+        int wrongImages = keys.Count;
         var rng = new Rng(7);
         for (int i = 0; i < noiseDraws; i++)
         {
@@ -145,7 +147,7 @@ public static class IsnCommand
             stego_psnr_mean = stego.Average(), stego_psnr_min = stego.Min(),
             reveal_psnr_mean = reveal.Average(), reveal_psnr_min = reveal.Min(),
             reveal_ssim_mean = ssim.Average(), reveal_ssim_min = ssim.Min(),
-            wrong_key_reveals = wrong.Count,
+            wrong_keys = wrongImages, noise_keys = noiseDraws, wrong_key_reveals = wrong.Count,
             wrong_key_psnr_mean = wrong.Count > 0 ? wrong.Average() : (double?)null,
             wrong_key_psnr_max = wrong.Count > 0 ? wrong.Max() : (double?)null,
         };
@@ -156,7 +158,7 @@ public static class IsnCommand
             Console.WriteLine($"{result.pairs} pairs at {s}x{s}:");
             Console.WriteLine($"  stego vs cover      PSNR mean {F(result.stego_psnr_mean)} dB, min {F(result.stego_psnr_min)} dB");
             Console.WriteLine($"  revealed vs secret  PSNR mean {F(result.reveal_psnr_mean)} dB, min {F(result.reveal_psnr_min)} dB; SSIM mean {result.reveal_ssim_mean:F4}, min {result.reveal_ssim_min:F4}");
-            if (wrong.Count > 0) Console.WriteLine($"  wrong keys ({keys.Count}: {wrongKeys.Count} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB");
+            if (wrong.Count > 0) Console.WriteLine($"  wrong keys ({keys.Count}: {wrongImages} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB");
         }
         return 0;
     }

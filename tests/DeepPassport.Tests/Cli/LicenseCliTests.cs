@@ -114,6 +114,24 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
     }
 
     [Fact]
+    public void NoIsnOrKeyBytesLeaveTheVault()
+    {
+        Assert.Equal(0, Issue("gina", 120, 120, 30).ExitCode);
+        var isn = DeepPassport.Stego.IsnBundle.Load(Path.Combine(_owner.Dir, "isn"));
+        var secrets = isn.Network.NamedParameters().Select(p => p.Parameter.Value.Data).Where(d => d.Length >= 16 && d.Any(v => v != 0))
+            .Select(d => System.Runtime.InteropServices.MemoryMarshal.AsBytes(d.AsSpan(0, 16)).ToArray()).ToList();
+        secrets.Add(isn.Key.Pixels[..48]);
+        foreach (var shipped in new[] { RunArtefacts.DeploymentFile, "gina-passport.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(_owner.Dir, shipped));
+            foreach (var secret in secrets) Assert.True(bytes.AsSpan().IndexOf(secret) < 0, $"{shipped} holds ISN or key bytes");
+        }
+        // The vault does hold them (encrypted): opening it gives the same ISN back.
+        var owner = OwnerSecrets.LoadVault(_owner.Vault, Passphrase);
+        Assert.Equal(isn.Key.Pixels, owner.Isn!.Key.Pixels);
+    }
+
+    [Fact]
     public void BadPassportsAreClearAnswers()
     {
         Assert.Equal(0, Issue("carl", 40, 200, 40).ExitCode);
