@@ -31,12 +31,12 @@ public static class IsnCommand
         int holdout = o.Int("holdout", 4, min: 2);
         var options = new IsnTrainOptions
         {
-            ImageSize = o.Int("size", 64, min: 16, max: 1024),
+            ImageSize = o.Int("size", 32, min: 16, max: 1024),
             Blocks = o.Int("blocks", 8, min: 1, max: 64),
             Pairs = o.Int("pairs", 4, min: 1, max: 256),
-            Steps = o.Int("steps", 4000, min: 1),
-            LearningRate = (float)o.Double("lr", 3e-4, min: 1e-9, max: 1),
-            ValidateEvery = o.Int("validate-every", 250, min: 1),
+            Steps = o.Int("steps", 3000, min: 1),
+            LearningRate = (float)o.Double("lr", 2e-4, min: 1e-9, max: 1),
+            ValidateEvery = o.Int("validate-every", 100, min: 1),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
         bool json = o.Flag("json");

@@ -1,14 +1,14 @@
 namespace DeepPassport.Stego;
 
 /// <summary>
-/// How to train an ISN (reference-spec §4.2.4, scaled to a 2-core CPU). Loss = <see cref="RevealWeight"/>·MSE(revealed,
+/// How to train an ISN (reference-spec §4.2.4, scaled to a 2-core CPU: the defaults are the run measured in docs/licensing.md). Loss = <see cref="RevealWeight"/>·MSE(revealed,
 /// secret) + <see cref="GuideWeight"/>·MSE(stego, cover) + <see cref="LowWeight"/>·MSE(LL(stego), LL(cover)); Adam with
 /// betas (0.5, 0.999), eps 1e-6, weight decay 1e-5 as the original.
 /// </summary>
 public sealed record IsnTrainOptions
 {
     /// <summary>Crop size S: the ISN works on S x S images (passports and identities are resized to it).</summary>
-    public int ImageSize { get; init; } = 64;
+    public int ImageSize { get; init; } = 32;
 
     /// <summary>Invertible blocks (SP: 8, HiNet: 16).</summary>
     public int Blocks { get; init; } = 8;
@@ -17,15 +17,15 @@ public sealed record IsnTrainOptions
     public int Pairs { get; init; } = 4;
 
     /// <summary>Optimisation steps.</summary>
-    public int Steps { get; init; } = 4000;
+    public int Steps { get; init; } = 3000;
 
-    public float LearningRate { get; init; } = 3e-4f;
+    public float LearningRate { get; init; } = 2e-4f;
     public float RevealWeight { get; init; } = 5f;
     public float GuideWeight { get; init; } = 1f;
     public float LowWeight { get; init; } = 1f;
 
     /// <summary>Validation (PSNR of stego and revealed images on held-out pairs) and checkpoint every this many steps.</summary>
-    public int ValidateEvery { get; init; } = 250;
+    public int ValidateEvery { get; init; } = 100;
 
     /// <summary>A loss above this many times the median of the recent losses counts as a blow-up.</summary>
     public float SpikeFactor { get; init; } = 20f;
