@@ -27,7 +27,7 @@ public sealed record IsnTrainOptions
     /// <summary>Validation (PSNR of stego and revealed images on held-out pairs) and checkpoint every this many steps.</summary>
     public int ValidateEvery { get; init; } = 100;
 
-    /// <summary>A loss above this many times the median of the recent losses counts as a blow-up.</summary>
+    /// <summary>A loss above this many times the median of the last 50 is a spike (skipped; three in 50 steps roll back).</summary>
     public float SpikeFactor { get; init; } = 20f;
 
     /// <summary>Blow-ups tolerated (each rolls back and halves the learning rate) before training gives up.</summary>

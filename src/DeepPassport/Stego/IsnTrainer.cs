@@ -12,14 +12,14 @@ namespace DeepPassport.Stego;
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
 /// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>
-/// <item>a guard against the blow-ups the HiNet authors report: a NaN/infinite loss or a loss above
-/// <see cref="IsnTrainOptions.SpikeFactor"/> times the recent median rolls the weights back to the last good state
-/// and halves the learning rate, and says so.</item>
+/// <item>a guard against the blow-ups the HiNet authors report: a loss above <see cref="IsnTrainOptions.SpikeFactor"/>
+/// times the median of the last 50 is a spike, and its update is skipped; a NaN/infinite loss, or a third spike within
+/// 50 steps, rolls the weights back to the last validated state and halves the learning rate. Every event is reported.</item>
 /// </list>
 /// </summary>
 public sealed class IsnTrainer(IsnTrainOptions options)
 {
-    private const int RecentLosses = 50;
+    private const int RecentLosses = 50, SpikesToRollBack = 3;
 
     public IsnTrainOptions Options { get; } = options;
 
@@ -49,6 +49,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var good = Snapshot(parameters);
         int goodStep = 0, rollbacks = 0;
         var recent = new Queue<float>();
+        var spikes = new Queue<int>();
         double best = double.NegativeInfinity;
         IsnBundle? bestBundle = null;
 
@@ -61,8 +62,22 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             adam.ZeroGrad();
             var loss = Loss(isn, cover, secret, keyBatch);
             float value = loss.Data[0];
-            if (!float.IsFinite(value) || (recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent)))
+            bool spike = float.IsFinite(value) && recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent);
+            if (spike)
             {
+                // One hard batch is not a blow-up: skip its update. Several within a window are: roll back.
+                while (spikes.Count > 0 && spikes.Peek() <= step - RecentLosses) spikes.Dequeue();
+                spikes.Enqueue(step);
+                if (spikes.Count < SpikesToRollBack)
+                {
+                    progress?.Report(new IsnProgress(step, Options.Steps, value, lr)
+                        { Message = $"step {step}: loss {value:G4} is a spike ({spikes.Count} in the last {RecentLosses} steps); update skipped" });
+                    continue;
+                }
+            }
+            if (!float.IsFinite(value) || spike)
+            {
+                spikes.Clear();
                 if (++rollbacks > Options.MaxRollbacks)
                     throw new TrainingDivergedException($"ISN training blew up {rollbacks} times (last at step {step}, loss {value}); giving up. Lower --lr (started at {Options.LearningRate}).");
                 Restore(parameters, good);
