@@ -10,12 +10,20 @@ namespace DeepPassport.Cli.Commands;
 /// <summary>`deeppassport isn train|attach|eval`: the invertible steganographic network that licences are made with.</summary>
 public static class IsnCommand
 {
-    /// <summary>Image files of one or more folders (comma-separated), sorted by name within each folder.</summary>
+    /// <summary>Image files of one or more folders (comma-separated), sorted by name within each folder; a .txt file
+    /// lists image paths one a line (as the holdout.txt that `isn train` writes).</summary>
     public static List<string> ImageFiles(string folders, string option)
     {
         var files = new List<string>();
         foreach (var dir in folders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (File.Exists(dir) && dir.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+            {
+                var listed = File.ReadAllLines(dir).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+                if (listed.FirstOrDefault(f => !File.Exists(f)) is { } missing) throw new UsageException($"--{option}: '{missing}', listed in {dir}, does not exist.");
+                files.AddRange(listed);
+                continue;
+            }
             if (!Directory.Exists(dir)) throw new UsageException($"--{option}: folder '{dir}' does not exist.");
             var found = Directory.GetFiles(dir).Where(ImageFile.HasImageExtension).Order(StringComparer.Ordinal).ToList();
             if (found.Count == 0) throw new UsageException($"--{option}: folder '{dir}' holds no PNG or JPEG images.");
@@ -37,6 +45,7 @@ public static class IsnCommand
             Steps = o.Int("steps", 3000, min: 1),
             LearningRate = (float)o.Double("lr", 2e-4, min: 1e-9, max: 1),
             ValidateEvery = o.Int("validate-every", 100, min: 1),
+            WrongKeyWeight = (float)o.Double("wrong-key-weight", 1, min: 0, max: 1000),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
         bool json = o.Flag("json");
@@ -124,12 +133,7 @@ public static class IsnCommand
         var keys = wrongKeys.Select(f => IsnBundle.PrepareKey(ImageFile.Read(f), s)).Where(k => !k.Pixels.AsSpan().SequenceEqual(bundle.Key.Pixels)).ToList();
         int wrongImages = keys.Count;
         var rng = new Rng(7);
-        for (int i = 0; i < noiseDraws; i++)
-        {
-            var noise = new Image(s, s, 3);
-            for (int k = 0; k < noise.Pixels.Length; k++) noise.Pixels[k] = (byte)Math.Clamp(MathF.Round(127.5f + 64f * rng.NextNormal()), 0, 255);
-            keys.Add(noise);
-        }
+        for (int i = 0; i < noiseDraws; i++) keys.Add(IsnTrainer.NoiseImage(s, rng));
         var stego = new List<double>(); var reveal = new List<double>(); var ssim = new List<double>(); var wrong = new List<double>();
         for (int i = 0; i + 1 < fitted.Count; i += 2)
         {

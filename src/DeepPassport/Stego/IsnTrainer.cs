@@ -8,10 +8,12 @@ namespace DeepPassport.Stego;
 /// <summary>
 /// Trains an ISN to hide one image in another and reveal it with the key (reference-spec §4.2.4). Each step draws
 /// 2·pairs random crops (with random horizontal and vertical flips) from the training images: the first half are the
-/// secrets, the second half the covers. Two things the original lacks:
+/// secrets, the second half the covers. Three things the original lacks:
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
 /// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>
+/// <item>a wrong-key term (<see cref="IsnTrainOptions.WrongKeyWeight"/>): revealing with another photo's crop or with noise
+/// must stay at least <see cref="IsnTrainOptions.WrongKeyMse"/> away from the secret, so only the genuine key reveals;</item>
 /// <item>a guard against the blow-ups the HiNet authors report: a loss above <see cref="IsnTrainOptions.SpikeFactor"/>
 /// times the median of the last 50 is a spike, and its update is skipped; a NaN/infinite loss, or a third spike within
 /// 50 steps, rolls the weights back to the last validated state and halves the learning rate. Every event is reported.</item>
@@ -60,7 +62,9 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             var secret = batch.Slice(0, pairs);
             var cover = batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            var loss = Loss(isn, cover, secret, keyBatch);
+            // Wrong keys: other photos' crops and Gaussian noise, so the reveal learns to depend on the key.
+            var wrong = ToBatch(Enumerable.Range(0, pairs).Select(_ => rng.NextInt(2) == 0 ? Augment(pool[rng.NextInt(pool.Count)], s, rng) : NoiseImage(s, rng)).ToList());
+            var loss = Loss(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             bool spike = float.IsFinite(value) && recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent);
             if (spike)
@@ -114,15 +118,29 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         return bestBundle ?? new IsnBundle(isn, keyImage, s);
     }
 
-    /// <summary>5·MSE(revealed, secret) + MSE(stego, cover) + MSE(LL(stego), LL(cover)) with the weights of the options.</summary>
-    public Tensor Loss(Isn isn, Tensor cover, Tensor secret, Tensor key)
+    /// <summary>
+    /// 5·MSE(revealed, secret) + MSE(stego, cover) + MSE(LL(stego), LL(cover)) with the weights of the options, plus, given
+    /// <paramref name="wrongKey"/>, w·relu(m − MSE(reveal(stego, wrong key), secret)).
+    /// </summary>
+    public Tensor Loss(Isn isn, Tensor cover, Tensor secret, Tensor key, Tensor? wrongKey = null)
     {
         var (bands, stego) = isn.Hide(cover, secret);
         var rounding = new Tensor(stego.Shape);
         for (int i = 0; i < rounding.Size; i++) rounding.Data[i] = MathF.Round(Math.Clamp(stego.Data[i], 0f, 1f) * 255f) / 255f - stego.Data[i];
         var revealed = isn.Reveal(stego + rounding, key);
         var low = F.MseLoss(bands.Narrow(1, 0, 3), F.HaarDwt(cover).Narrow(1, 0, 3));
-        return F.MseLoss(revealed, secret) * Options.RevealWeight + F.MseLoss(stego, cover) * Options.GuideWeight + low * Options.LowWeight;
+        var loss = F.MseLoss(revealed, secret) * Options.RevealWeight + F.MseLoss(stego, cover) * Options.GuideWeight + low * Options.LowWeight;
+        if (wrongKey is null || Options.WrongKeyWeight == 0) return loss;
+        var wrongMse = F.MseLoss(isn.Reveal(stego + rounding, wrongKey), secret);
+        return loss + (wrongMse.Neg() + Options.WrongKeyMse).Relu() * Options.WrongKeyWeight;
+    }
+
+    /// <summary>Gaussian noise around mid-grey (σ 64 levels): a key that is no image at all.</summary>
+    public static Image NoiseImage(int size, Rng rng)
+    {
+        var image = new Image(size, size, 3);
+        for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)Math.Clamp(MathF.Round(127.5f + 64f * rng.NextNormal()), 0, 255);
+        return image;
     }
 
     /// <summary>Mean PSNR of the 8-bit stego against the cover and of the revealed secret against the true one.</summary>

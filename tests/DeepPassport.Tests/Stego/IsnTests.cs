@@ -69,6 +69,21 @@ public class IsnTests
     }
 
     [Fact]
+    public void TheWrongKeyTermPenalisesAWrongKeyThatReveals()
+    {
+        // A fresh ISN is the identity: revealing returns the key itself. Used as the "wrong key", the secret is revealed
+        // exactly (MSE 0), so the term adds its whole margin; a wrong key far from the secret adds nothing.
+        var isn = new Isn(2, new Rng(1));
+        var rng = new Rng(2);
+        Tensor cover = Tensor.Rand(rng, 0, 1, 1, 3, 8, 8), secret = Tensor.Rand(rng, 0, 1, 1, 3, 8, 8), key = Tensor.Rand(rng, 0, 1, 1, 3, 8, 8);
+        var trainer = new IsnTrainer(new IsnTrainOptions { WrongKeyMse = 0.05f, WrongKeyWeight = 2f });
+        using var _ = NoGrad.Scope();
+        float plain = trainer.Loss(isn, cover, secret, key).Data[0];
+        Assert.Equal(plain + 2f * 0.05f, trainer.Loss(isn, cover, secret, key, wrongKey: secret).Data[0], 5);
+        Assert.Equal(plain, trainer.Loss(isn, cover, secret, key, wrongKey: Tensor.Full(5f, 1, 3, 8, 8)).Data[0], 5);
+    }
+
+    [Fact]
     public void WrongShapesAreClearErrors()
     {
         var isn = new Isn(1, new Rng(9));
