@@ -63,7 +63,8 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             var cover = batch.Slice(pairs, pairs);
             adam.ZeroGrad();
             // Wrong keys: other photos' crops and Gaussian noise, so the reveal learns to depend on the key.
-            var wrong = ToBatch(Enumerable.Range(0, pairs).Select(_ => rng.NextInt(2) == 0 ? Augment(pool[rng.NextInt(pool.Count)], s, rng) : NoiseImage(s, rng)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null
+                : ToBatch(Enumerable.Range(0, pairs).Select(_ => rng.NextInt(2) == 0 ? Augment(pool[rng.NextInt(pool.Count)], s, rng) : NoiseImage(s, rng)).ToList());
             var loss = Loss(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             bool spike = float.IsFinite(value) && recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent);
