@@ -47,17 +47,7 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         }
 
         /// <summary>Smooth colour gradients plus noise, like a small photo.</summary>
-        public static Image Photo(int w, int h, ulong seed)
-        {
-            var rng = new Engine.Tensors.Rng(seed);
-            var img = new Image(w, h, 3);
-            float a = (float)rng.NextDouble(), b = (float)rng.NextDouble(), c = (float)rng.NextDouble();
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    for (int ch = 0; ch < 3; ch++)
-                        img[x, y, ch] = (byte)Math.Clamp(255 * (a * x / w + b * y / h + c * ch / 3) / 2 + rng.NextInt(16), 0, 255);
-            return img;
-        }
+        public static Image Photo(int w, int h, ulong seed) => TestPhotos.Photo(w, h, new Engine.Tensors.Rng(seed));
 
         /// <summary>An identity photo: one flat colour with a little noise, so different users are far apart.</summary>
         public string Identity(string name, byte r, byte g, byte b)

@@ -97,17 +97,7 @@ public class IsnTests
     private static List<Image> Noise(int n, int size, ulong seed)
     {
         var rng = new Rng(seed);
-        return Enumerable.Range(0, n).Select(_ =>
-        {
-            // Smooth colour gradients plus a little noise: learnable, like small photos.
-            var img = new Image(size, size, 3);
-            float a = (float)rng.NextDouble(), b = (float)rng.NextDouble(), c = (float)rng.NextDouble();
-            for (int y = 0; y < size; y++)
-                for (int x = 0; x < size; x++)
-                    for (int ch = 0; ch < 3; ch++)
-                        img[x, y, ch] = (byte)Math.Clamp(255 * (a * x / size + b * y / size + c * ch / 3) / 2 + rng.NextInt(16), 0, 255);
-            return img;
-        }).ToList();
+        return Enumerable.Range(0, n).Select(_ => TestPhotos.Photo(size, size, rng)).ToList();
     }
 
     [Fact]
