@@ -126,7 +126,7 @@ def main():
     ap.add_argument("--every", type=int, default=20, help="print the loss terms every this many batches")
     ap.add_argument("--batches", type=int, default=0, help="stop each epoch after this many batches (0: all)")
     ap.add_argument("--aligned-init", action="store_true",
-                    help="start gamma_t at b * sign(s) so the sign loss starts satisfied (DeepPassport's default)")
+                    help="start gamma_t at b * sign(s), so the sign loss starts (almost) satisfied: an experiment")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
