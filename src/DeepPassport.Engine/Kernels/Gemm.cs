@@ -79,13 +79,14 @@ public static unsafe class Gemm
     {
         var (mr, nr) = TileOf(isa);
         int nPanels = (n + nr - 1) / nr, mPad = (m + mr - 1) / mr * mr;
-        float[] bPack = ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC));
+        float[] bPack = ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC) + 16);
         try
         {
-            fixed (float* pbp = bPack)
+            fixed (float* pbp0 = bPack)
                 for (int p0 = 0; p0 < k; p0 += KC)
                 {
                     int kc = Math.Min(KC, k - p0);
+                    float* pbp = Align64(pbp0);
                     PackB(transB, b, n, k, ld, p0, kc, nr, pbp);
                     int mBlocks = (m + MC - 1) / MC;
                     var job = new Job(isa, transA, a, aPacked is null ? null : aPacked + (long)mPad * p0, pbp, c, m, n, k, ld, p0, kc, mr, nr);
@@ -97,6 +98,12 @@ public static unsafe class Gemm
         }
         finally { ArrayPoolF.Return(bPack); }
     }
+
+    /// <summary>
+    /// The first 64-byte boundary at or after p: a 512-bit load that straddles two cache lines costs two, so packed
+    /// panels start on a line (buffers are rented 16 floats longer and used only inside one fixed block).
+    /// </summary>
+    private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     internal static (int mr, int nr) TileOf(Isa isa) => isa switch
     {
@@ -117,11 +124,11 @@ public static unsafe class Gemm
         {
             int i0 = ib * MC, mc = Math.Min(MC, m - i0);
             int mPanels = (mc + mr - 1) / mr;
-            float[]? aPack = _aPacked == 0 ? ArrayPoolF.Rent(mPanels * mr * kc) : null;
-            Span<float> edge = stackalloc float[8 * 32];
-            fixed (float* pOwn = aPack, pedge = edge)
+            float[]? aPack = _aPacked == 0 ? ArrayPoolF.Rent(mPanels * mr * kc + 16) : null;
+            Span<float> edge = stackalloc float[8 * 32 + 16];
+            fixed (float* pOwn = aPack, pedge0 = edge)
             {
-                float* pap = pOwn;
+                float* pap = Align64(pOwn), pedge = Align64(pedge0);
                 if (aPack is not null) PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
                 else pap = (float*)_aPacked + (long)i0 * kc;
                 for (int j0 = 0; j0 < n; j0 += nr)
@@ -189,10 +196,15 @@ public static unsafe class Gemm
                 }
             else
             {
+                // Rows of B^T become columns of the panel: 8 x 8 transposes where whole blocks fit, scalar elsewhere.
+                int q8 = Transpose8.IsSupported ? w / 8 * 8 : 0, p8 = kc / 8 * 8;
+                for (int q = 0; q < q8; q += 8)
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose8.Block(b + (long)(j0 + q) * k + p0 + p, k, dst + p * nr + q, nr);
                 for (int q = 0; q < w; q++)
                 {
                     float* src = b + (long)(j0 + q) * k + p0;
-                    for (int p = 0; p < kc; p++) dst[p * nr + q] = src[p];
+                    for (int p = q < q8 ? p8 : 0; p < kc; p++) dst[p * nr + q] = src[p];
                 }
                 if (w < nr)
                     for (int p = 0; p < kc; p++) new Span<float>(dst + p * nr + w, nr - w).Clear();
@@ -209,11 +221,15 @@ public static unsafe class Gemm
             int h = Math.Min(mr, mc - ii);
             if (!transA)
             {
-                // Read each row of A along its length; write it down the panel with stride mr.
+                // Read each row of A along its length; write it down the panel with stride mr (8 x 8 transposes for
+                // whole blocks of the AVX-512 panel).
+                int p8 = mr == 8 && h == 8 && Transpose8.IsSupported ? kc / 8 * 8 : 0;
+                for (int p = 0; p < p8; p += 8)
+                    Transpose8.Block(a + (long)(i0 + ii) * k + p0 + p, k, dst + p * mr, mr);
                 for (int r = 0; r < h; r++)
                 {
                     float* src = a + (long)(i0 + ii + r) * k + p0;
-                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+                    for (int p = p8; p < kc; p++) dst[p * mr + r] = src[p];
                 }
                 if (h < mr)
                     for (int p = 0; p < kc; p++) new Span<float>(dst + p * mr + h, mr - h).Clear();
@@ -232,6 +248,12 @@ public static unsafe class Gemm
     /// <summary>C[8 x 32] += Apanel * Bpanel with 16 zmm accumulators.</summary>
     private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc)
     {
+        // Ask for the C tile now: its rows are far apart (often in L3), and the loads at the end would stall.
+        for (int r = 0; r < 8; r++)
+        {
+            Sse.Prefetch0(c + (long)r * ldc);
+            Sse.Prefetch0(c + (long)r * ldc + 31);
+        }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
             c60 = default, c61 = default, c70 = default, c71 = default;
