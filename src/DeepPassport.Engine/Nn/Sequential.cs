@@ -31,7 +31,8 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        foreach (var layer in _layers)
+            x = ReferenceEquals(x, input) ? layer.Forward(x) : TensorScope.Consumed(x, layer.Forward(x));
         return x;
     }
 }

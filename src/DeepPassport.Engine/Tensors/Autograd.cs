@@ -50,7 +50,11 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad) return;
         if (Grad is null && g.Length == Size) Grad = new Tensor(g, Shape);
-        else AccumulateGrad(g);
+        else
+        {
+            AccumulateGrad(g);
+            TensorScope.Recycle(g);
+        }
     }
 
     /// <summary>
@@ -68,7 +72,12 @@ public sealed partial class Tensor
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
-            if (node.Grad is not null) node.BackwardFn!(node.Grad);
+            if (node.Grad is { } grad)
+            {
+                node.BackwardFn!(grad);
+                // Inside a TensorScope the intermediate gradient's storage is reused by the nodes still to come.
+                TensorScope.Recycle(grad.Data, grad);
+            }
             // Release the graph: intermediate gradients and closures are not needed again.
             node.Grad = null;
             node.Parents = null;

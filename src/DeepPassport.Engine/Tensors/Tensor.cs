@@ -9,8 +9,12 @@ namespace DeepPassport.Engine.Tensors;
 /// </summary>
 public sealed partial class Tensor
 {
+    private float[]? _data;
+
     /// <summary>The elements, exactly <see cref="Size"/> of them, row-major.</summary>
-    public float[] Data { get; }
+    public float[] Data => _data ?? throw new ObjectDisposedException(nameof(Tensor),
+        $"This {ShapeString} tensor was made inside a TensorScope that has closed, and its storage went back to the pool. " +
+        "Copy what must outlive the scope (Item, ToArray, Clone) before closing it.");
 
     /// <summary>The extent of each dimension (NCHW for images).</summary>
     public int[] Shape { get; }
@@ -26,11 +30,18 @@ public sealed partial class Tensor
         long n = ShapeSize(shape);
         if (n != data.Length)
             throw new ArgumentException($"Data has {data.Length} elements but shape [{string.Join(", ", shape)}] needs {n}.");
-        Data = data;
+        _data = data;
         Shape = (int[])shape.Clone();
+        TensorScope.Adopt(this, data);
     }
 
-    public Tensor(params int[] shape) : this(new float[CheckedSize(shape)], shape) { }
+    /// <summary>Zeros of the given shape (storage pooled while a <see cref="TensorScope"/> is open).</summary>
+    public Tensor(params int[] shape) : this(TensorScope.Rent(CheckedSize(shape)), shape) { }
+
+    /// <summary>Whether the storage is still this tensor's (false once its <see cref="TensorScope"/> closed).</summary>
+    public bool IsAlive => _data is not null;
+
+    internal void Invalidate() => _data = null;
 
     public int Size => Data.Length;
     public int Rank => Shape.Length;

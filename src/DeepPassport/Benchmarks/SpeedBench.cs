@@ -36,6 +36,7 @@ public static class SpeedBench
         var labels = Enumerable.Range(0, s.TrainBatch).Select(_ => rng.NextInt(10)).ToArray();
         void Step()
         {
+            using var scope = TensorScope.Begin();
             sgd.ZeroGrad();
             var loss = F.CrossEntropy(model.Forward(x), labels);
             loss.Backward();
@@ -56,7 +57,11 @@ public static class SpeedBench
         var x = Tensor.Randn(rng, s.InferBatch, 3, 32, 32);
         using (NoGrad.Scope())
         {
-            void Batch() => model.Forward(x);
+            void Batch()
+            {
+                using var scope = TensorScope.Begin();
+                model.Forward(x);
+            }
             Repeat(s.Steps, Batch);
             return Median(Enumerable.Range(0, s.Rounds).Select(_ => Repeat(s.Steps, Batch) / s.Steps).ToList());
         }

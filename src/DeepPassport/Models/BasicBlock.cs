@@ -33,8 +33,12 @@ public sealed class BasicBlock : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        var residual = ConvBn2.Forward(ConvBnRelu1.Forward(input));
+        var h = ConvBnRelu1.Forward(input);
+        var residual = TensorScope.Consumed(h, ConvBn2.Forward(h));
         var skip = Shortcut?.Forward(input) ?? input;
-        return (residual + skip).Relu();
+        var sum = residual + skip;
+        TensorScope.Consumed(residual, sum);
+        if (!ReferenceEquals(skip, input)) TensorScope.Consumed(skip, sum);
+        return TensorScope.Consumed(sum, sum.Relu());
     }
 }

@@ -40,7 +40,7 @@ public sealed class ConvBlock : Module
     public override Tensor Forward(Tensor input)
     {
         var x = Conv.Forward(input);
-        if (Bn is not null) x = Bn.Forward(x);
-        return ApplyRelu ? x.Relu() : x;
+        if (Bn is not null) x = TensorScope.Consumed(x, Bn.Forward(x));
+        return ApplyRelu ? TensorScope.Consumed(x, x.Relu()) : x;
     }
 }

@@ -31,7 +31,7 @@ public static class Evaluation
             onBatch?.Invoke(0, loader.BatchCount);
             foreach (var b in loader.Epoch(0))
             {
-                correct += CountCorrect(branched.Forward(b.Images, branch), b.Labels);
+                using (TensorScope.Begin()) correct += CountCorrect(branched.Forward(b.Images, branch), b.Labels);
                 onBatch?.Invoke(++done, loader.BatchCount);
             }
         }

@@ -48,6 +48,8 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
             foreach (var b in loader.Epoch(epoch))
             {
                 cancel.ThrowIfCancellationRequested();
+                // One step's tensors borrow pooled storage and give it back at the end of the step.
+                using var step = TensorScope.Begin();
                 var (images, labels) = triggers is null ? (b.Images, b.Labels) : triggers.Append(b.Images, b.Labels);
                 optimizer.ZeroGrad();
                 Tensor? loss = null;

@@ -92,3 +92,26 @@ public class ResNet18CifarTests
         Assert.Equal([2, 10], net.Forward(Tensor.Randn(new Rng(1), 2, 3, 32, 32)).Shape);
     }
 }
+
+/// <summary>Inference inside a TensorScope recycles intermediates as it goes, and must not change a single value.</summary>
+public class PooledInferenceTests
+{
+    [Fact]
+    public void PooledInferenceGivesTheSameLogits()
+    {
+        var net = new ResNet18Cifar(10, NormType.Bn, seed: 2);
+        var x = Tensor.Randn(new Rng(8), 4, 3, 32, 32);
+        // Batch statistics first, so that eval mode uses running statistics that are not the initial ones.
+        net.Train();
+        using (TensorScope.Begin()) net.Forward(x);
+        net.Eval();
+        using var _ = NoGrad.Scope();
+        float[] expected = net.Forward(x).ToArray();
+        for (int round = 0; round < 2; round++)
+            using (TensorScope.Begin())
+            {
+                var logits = net.Forward(x);
+                Assert.Equal(expected, logits.Data);
+            }
+    }
+}

@@ -68,7 +68,7 @@ internal static class Broadcast
     public static float[] ReduceTo(float[] grad, int[] outShape, int[] shape)
     {
         if (outShape.AsSpan().SequenceEqual(shape)) return grad;
-        var result = new float[Tensor.ShapeSize(shape)];
+        var result = TensorScope.Rent((int)Tensor.ShapeSize(shape));
         var strides = Strides(shape, outShape);
         var zero = new int[outShape.Length];
         ForEachRow(outShape, strides, zero, (o, a, _, n, step, _) =>

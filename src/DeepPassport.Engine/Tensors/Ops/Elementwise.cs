@@ -66,11 +66,11 @@ public sealed partial class Tensor
             bool needA = a.RequiresGrad, needB = b.RequiresGrad;
             if (same && spanGradA is not null && spanGradB is not null)
             {
-                if (needA) { var d = new float[a.Size]; spanGradA(g.Data, a.Data, b.Data, d); a.AccumulateGradOwned(d); }
-                if (needB) { var d = new float[b.Size]; spanGradB(g.Data, a.Data, b.Data, d); b.AccumulateGradOwned(d); }
+                if (needA) { var d = TensorScope.Rent(a.Size); spanGradA(g.Data, a.Data, b.Data, d); a.AccumulateGradOwned(d); }
+                if (needB) { var d = TensorScope.Rent(b.Size); spanGradB(g.Data, a.Data, b.Data, d); b.AccumulateGradOwned(d); }
                 return;
             }
-            float[] ga = needA ? new float[outT.Size] : [], gb = needB ? new float[outT.Size] : [], gd = g.Data, ad = a.Data, bd = b.Data;
+            float[] ga = needA ? TensorScope.Rent(outT.Size) : [], gb = needB ? TensorScope.Rent(outT.Size) : [], gd = g.Data, ad = a.Data, bd = b.Data;
             if (same)
                 for (int i = 0; i < gd.Length; i++)
                 {
@@ -105,7 +105,7 @@ public sealed partial class Tensor
         TensorPrimitives.Multiply(Data, s, o.Data);
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             TensorPrimitives.Multiply(g.Data, s, d);
             AccumulateGradOwned(d);
         });
@@ -124,7 +124,7 @@ public sealed partial class Tensor
         var x = Data;
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             var gd = g.Data; var y = o.Data;
             for (int i = 0; i < d.Length; i++) d[i] = gd[i] * derivative(x[i], y[i]);
             AccumulateGradOwned(d);
@@ -144,7 +144,7 @@ public sealed partial class Tensor
         var x = Data;
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             backward(x, o.Data, g.Data, d);
             AccumulateGradOwned(d);
         });

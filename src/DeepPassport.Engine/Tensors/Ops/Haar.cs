@@ -15,7 +15,7 @@ public static partial class F
             throw new ArgumentException($"{nameof(HaarDwt)}: input must be [N, C, H, W] with even H and W, got {x.ShapeString}.");
         var y = new Tensor(x.Shape[0], 4 * x.Shape[1], x.Shape[2] / 2, x.Shape[3] / 2);
         Dwt(x.Data, y.Data, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
-        return Tensor.Record(y, x, g => { var d = new float[x.Size]; Iwt(g.Data, d, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]); x.AccumulateGradOwned(d); });
+        return Tensor.Record(y, x, g => { var d = TensorScope.Rent(x.Size); Iwt(g.Data, d, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]); x.AccumulateGradOwned(d); });
     }
 
     /// <summary>The inverse of <see cref="HaarDwt"/>: [N, 4C, h, w] to [N, C, 2h, 2w]; a = (LL-HL-LH+HH)/2, b = (LL-HL+LH-HH)/2,
@@ -27,7 +27,7 @@ public static partial class F
         int n = x.Shape[0], c = x.Shape[1] / 4, h = 2 * x.Shape[2], w = 2 * x.Shape[3];
         var y = new Tensor(n, c, h, w);
         Iwt(x.Data, y.Data, n, c, h, w);
-        return Tensor.Record(y, x, g => { var d = new float[x.Size]; Dwt(g.Data, d, n, c, h, w); x.AccumulateGradOwned(d); });
+        return Tensor.Record(y, x, g => { var d = TensorScope.Rent(x.Size); Dwt(g.Data, d, n, c, h, w); x.AccumulateGradOwned(d); });
     }
 
     /// <summary>Image [n, c, h, w] to bands [n, 4c, h/2, w/2].</summary>

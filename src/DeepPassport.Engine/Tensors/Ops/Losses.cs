@@ -32,7 +32,7 @@ public static partial class F
             }
         return Tensor.Record(y, x, g =>
         {
-            var d = new float[x.Size];
+            var d = TensorScope.Rent(x.Size);
             for (int a = 0; a < outer; a++)
                 for (int i = 0; i < inner; i++)
                 {
@@ -57,7 +57,7 @@ public static partial class F
         if (logits.Rank != 2) throw new ArgumentException($"CrossEntropy: logits must be [N, C], got {logits.ShapeString}.");
         int n = logits.Shape[0], c = logits.Shape[1];
         if (labels.Length != n) throw new ArgumentException($"CrossEntropy: {labels.Length} labels for {n} rows of logits.");
-        var prob = new float[logits.Size];
+        var prob = TensorScope.Rent(logits.Size);
         double loss = 0;
         for (int i = 0; i < n; i++)
         {
@@ -73,7 +73,7 @@ public static partial class F
         return Tensor.Record(y, logits, g =>
         {
             float k = g.Data[0] / n;
-            var d = new float[logits.Size];
+            var d = TensorScope.Rent(logits.Size);
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < c; j++) d[i * c + j] = prob[i * c + j] * k;

@@ -15,8 +15,8 @@ public static partial class F
         Gemm.Multiply(false, false, m, n, k, a.Data, b.Data, c.Data, accumulate: false, parallel: true);
         return Tensor.Record(c, [a, b], g =>
         {
-            if (a.RequiresGrad) { var d = new float[a.Size]; Gemm.Multiply(false, true, m, k, n, g.Data, b.Data, d, false, true); a.AccumulateGradOwned(d); }
-            if (b.RequiresGrad) { var d = new float[b.Size]; Gemm.Multiply(true, false, k, n, m, a.Data, g.Data, d, false, true); b.AccumulateGradOwned(d); }
+            if (a.RequiresGrad) { var d = TensorScope.Rent(a.Size); Gemm.Multiply(false, true, m, k, n, g.Data, b.Data, d, false, true); a.AccumulateGradOwned(d); }
+            if (b.RequiresGrad) { var d = TensorScope.Rent(b.Size); Gemm.Multiply(true, false, k, n, m, a.Data, g.Data, d, false, true); b.AccumulateGradOwned(d); }
         });
     }
 
@@ -38,8 +38,8 @@ public static partial class F
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Tensor.Record(y, inputs, g =>
         {
-            if (x.RequiresGrad) { var d = new float[x.Size]; Gemm.Multiply(false, false, n, inF, outF, g.Data, weight.Data, d, false, true); x.AccumulateGradOwned(d); }
-            if (weight.RequiresGrad) { var d = new float[weight.Size]; Gemm.Multiply(true, false, outF, inF, n, g.Data, x.Data, d, false, true); weight.AccumulateGradOwned(d); }
+            if (x.RequiresGrad) { var d = TensorScope.Rent(x.Size); Gemm.Multiply(false, false, n, inF, outF, g.Data, weight.Data, d, false, true); x.AccumulateGradOwned(d); }
+            if (weight.RequiresGrad) { var d = TensorScope.Rent(weight.Size); Gemm.Multiply(true, false, outF, inF, n, g.Data, x.Data, d, false, true); weight.AccumulateGradOwned(d); }
             if (bias is not null && bias.RequiresGrad)
             {
                 var d = new float[outF];

@@ -122,7 +122,7 @@ public static partial class F
                     m2[s] += (double)W(p % c) * invStd[s] * sumGX[p];
                     count[s] += hw;
                 }
-            var dx = new float[x.Size];
+            var dx = TensorScope.Rent(x.Size);
             Parallelism.For(0, planes, p =>
             {
                 int s = Slot(p);
@@ -154,7 +154,7 @@ public static partial class F
         {
             if (x.RequiresGrad)
             {
-                var dx = new float[x.Size];
+                var dx = TensorScope.Rent(x.Size);
                 Parallelism.For(0, n * c, p => TensorPrimitives.Multiply(g.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, dx.AsSpan(p * hw, hw)));
                 x.AccumulateGradOwned(dx);
             }
@@ -178,11 +178,11 @@ public static partial class F
     {
         if (p < 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout probability must be in [0, 1), got {p}.");
         if (!training || p == 0) return x;
-        var mask = new float[x.Size];
+        var mask = TensorScope.Rent(x.Size);
         float keep = 1f / (1 - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? 0f : keep;
         var y = new Tensor(x.Shape);
         TensorPrimitives.Multiply(x.Data, mask, y.Data);
-        return Tensor.Record(y, x, g => { var d = new float[x.Size]; TensorPrimitives.Multiply(g.Data, mask, d); x.AccumulateGradOwned(d); });
+        return Tensor.Record(y, x, g => { var d = TensorScope.Rent(x.Size); TensorPrimitives.Multiply(g.Data, mask, d); x.AccumulateGradOwned(d); });
     }
 }

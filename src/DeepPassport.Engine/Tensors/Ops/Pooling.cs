@@ -50,7 +50,7 @@ public static partial class F
         return Tensor.Record(y, x, g =>
         {
             // Each output's arg-max lies in its own plane, so planes scatter independently.
-            var d = new float[x.Size];
+            var d = TensorScope.Rent(x.Size);
             Parallelism.For(0, n * c, plane =>
             {
                 for (int i = plane * oh * ow, end = i + oh * ow; i < end; i++) d[arg[i]] += g.Data[i];
@@ -106,7 +106,7 @@ public static partial class F
         Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => y.Data[o] += x.Data[i] * inv));
         return Tensor.Record(y, x, g =>
         {
-            var d = new float[x.Size];
+            var d = TensorScope.Rent(x.Size);
             Parallelism.For(0, n * c, plane => Windows(plane, (o, i) => d[i] += g.Data[o] * inv));
             x.AccumulateGradOwned(d);
         });
@@ -121,7 +121,7 @@ public static partial class F
         for (int p = 0; p < planes; p++) y.Data[p] = TensorPrimitives.Sum(x.Data.AsSpan(p * hw, hw)) / hw;
         return Tensor.Record(y, x, g =>
         {
-            var d = new float[x.Size];
+            var d = TensorScope.Rent(x.Size);
             for (int p = 0; p < planes; p++) d.AsSpan(p * hw, hw).Fill(g.Data[p] / hw);
             x.AccumulateGradOwned(d);
         });

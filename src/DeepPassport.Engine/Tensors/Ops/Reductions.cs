@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor Sum()
     {
         var o = Scalar(TensorPrimitives.Sum(Data));
-        return Record(o, this, g => { var d = new float[Size]; d.AsSpan().Fill(g.Data[0]); AccumulateGradOwned(d); });
+        return Record(o, this, g => { var d = TensorScope.Rent(Size); d.AsSpan().Fill(g.Data[0]); AccumulateGradOwned(d); });
     }
 
     public Tensor Mean() => Sum().MulScalar(1f / Size);
@@ -36,7 +36,7 @@ public sealed partial class Tensor
                 TensorPrimitives.Add(o.Data.AsSpan(a * inner, inner), Data.AsSpan((a * n + j) * inner, inner), o.Data.AsSpan(a * inner, inner));
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             for (int a = 0; a < outer; a++)
                 for (int j = 0; j < n; j++) g.Data.AsSpan(a * inner, inner).CopyTo(d.AsSpan((a * n + j) * inner, inner));
             AccumulateGradOwned(d);
@@ -51,7 +51,7 @@ public sealed partial class Tensor
         if (Size == 0) throw new InvalidOperationException("Max() of an empty tensor.");
         int arg = TensorPrimitives.IndexOfMax(Data);
         var o = Scalar(Data[arg]);
-        return Record(o, this, g => { var d = new float[Size]; d[arg] = g.Data[0]; AccumulateGradOwned(d); });
+        return Record(o, this, g => { var d = TensorScope.Rent(Size); d[arg] = g.Data[0]; AccumulateGradOwned(d); });
     }
 
     /// <summary>Maximum along one axis; the gradient goes to the first maximal element of each slice.</summary>
@@ -75,7 +75,7 @@ public sealed partial class Tensor
             }
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             for (int k = 0; k < arg.Length; k++) d[arg[k]] += g.Data[k];
             AccumulateGradOwned(d);
         });

@@ -38,7 +38,7 @@ public sealed partial class Tensor
         Data.AsSpan(start * row, count * row).CopyTo(o.Data);
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             g.Data.CopyTo(d.AsSpan(start * row, count * row));
             AccumulateGradOwned(d);
         });
@@ -59,7 +59,7 @@ public sealed partial class Tensor
         for (int a = 0; a < outer; a++) Data.AsSpan(a * srcRow + start * inner, dstRow).CopyTo(o.Data.AsSpan(a * dstRow, dstRow));
         return Record(o, this, g =>
         {
-            var d = new float[Size];
+            var d = TensorScope.Rent(Size);
             for (int a = 0; a < outer; a++) g.Data.AsSpan(a * dstRow, dstRow).CopyTo(d.AsSpan(a * srcRow + start * inner, dstRow));
             AccumulateGradOwned(d);
         });
@@ -99,7 +99,7 @@ public sealed partial class Tensor
                 int w = p.Shape[axis] * inner;
                 if (p.RequiresGrad)
                 {
-                    var d = new float[p.Size];
+                    var d = TensorScope.Rent(p.Size);
                     for (int a = 0; a < outer; a++) g.Data.AsSpan(a * total * inner + off, w).CopyTo(d.AsSpan(a * w, w));
                     p.AccumulateGradOwned(d);
                 }
@@ -115,7 +115,7 @@ public sealed partial class Tensor
         int r = Shape[0], c = Shape[1];
         var o = new Tensor(c, r);
         Transpose(Data, o.Data, r, c);
-        return Record(o, this, g => { var d = new float[Size]; Transpose(g.Data, d, c, r); AccumulateGradOwned(d); });
+        return Record(o, this, g => { var d = TensorScope.Rent(Size); Transpose(g.Data, d, c, r); AccumulateGradOwned(d); });
     }
 
     internal static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
