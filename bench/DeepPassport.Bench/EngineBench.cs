@@ -35,6 +35,7 @@ public static class EngineBench
         int Step()
         {
             var clock = Stopwatch.StartNew();
+            using var scope = TensorScope.Begin();   // as the trainer does: pooled step storage
             sgd.ZeroGrad();
             var loss = F.CrossEntropy(model.Forward(x), labels);
             fwd += clock.Elapsed.TotalMilliseconds; clock.Restart();

@@ -34,11 +34,19 @@ public static partial class F
                 else
                 {
                     int cols = count * g.OutPlane;
-                    float[] col = ArrayPoolF.Rent(g.ColRows * cols), yc = ArrayPoolF.Rent(g.OutC * cols);
+                    float[] col = ArrayPoolF.Rent(g.ColRows * cols);
                     for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
-                    Gemm.Multiply(w, false, cols, col, yc, false);
-                    ChunkLayout.Scatter(yc, y.Data.AsSpan(first * g.OutSize, count * g.OutSize), g.OutC, count, g.OutPlane);
-                    ArrayPoolF.Return(col); ArrayPoolF.Return(yc);
+                    var yOut = y.Data.AsSpan(first * g.OutSize, count * g.OutSize);
+                    // One image: the product [Cout, H'W'] already is its NCHW output.
+                    if (count == 1) Gemm.Multiply(w, false, cols, col, yOut, false);
+                    else
+                    {
+                        float[] yc = ArrayPoolF.Rent(g.OutC * cols);
+                        Gemm.Multiply(w, false, cols, col, yc, false);
+                        ChunkLayout.Scatter(yc, yOut, g.OutC, count, g.OutPlane);
+                        ArrayPoolF.Return(yc);
+                    }
+                    ArrayPoolF.Return(col);
                 }
                 if (bias is not null)
                     for (int i = first; i < first + count; i++)
@@ -89,8 +97,11 @@ public static partial class F
                 else
                 {
                     int cols = count * g.OutPlane;
-                    float[] col = ArrayPoolF.Rent(g.ColRows * cols), dyc = ArrayPoolF.Rent(g.OutC * cols);
-                    ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), dyc, g.OutC, count, g.OutPlane);
+                    float[] col = ArrayPoolF.Rent(g.ColRows * cols);
+                    // One image: its NCHW gradient already is the chunk layout [Cout, H'W'].
+                    float[]? gathered = count == 1 ? null : ArrayPoolF.Rent(g.OutC * cols);
+                    if (gathered is not null) ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), gathered, g.OutC, count, g.OutPlane);
+                    ReadOnlySpan<float> dyc = gathered is not null ? gathered : dy.Data.AsSpan(first * g.OutSize, g.OutSize);
                     if (dw is not null)
                     {
                         for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
@@ -101,7 +112,8 @@ public static partial class F
                         Gemm.Multiply(wt!, false, cols, dyc, col, false);
                         for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
                     }
-                    ArrayPoolF.Return(col); ArrayPoolF.Return(dyc);
+                    ArrayPoolF.Return(col);
+                    if (gathered is not null) ArrayPoolF.Return(gathered);
                 }
             }
         });
