@@ -69,7 +69,8 @@ public static class SpeedBench
 
     /// <summary>
     /// GFLOPS of C = A B at m = n = k = <paramref name="size"/> (2 size^3 flops per call), median of
-    /// <paramref name="rounds"/> calls after one warm-up; parallel uses <see cref="Parallelism.Degree"/> threads.
+    /// <paramref name="rounds"/> calls (at least 5) after three untimed ones, which let the kernels reach their final
+    /// (tier-1) code; parallel uses <see cref="Parallelism.Degree"/> threads.
     /// </summary>
     public static double GemmGflops(int size, bool parallel, int rounds, ulong seed = 1)
     {
@@ -78,8 +79,8 @@ public static class SpeedBench
         var b = Tensor.Randn(rng, size, size);
         var c = new float[size * size];
         void Call() => Gemm.Multiply(false, false, size, size, size, a.Data, b.Data, c, accumulate: false, parallel);
-        Call();
-        var seconds = Enumerable.Range(0, rounds).Select(_ => Repeat(1, Call) / 1000).ToList();
+        Repeat(3, Call);
+        var seconds = Enumerable.Range(0, Math.Max(rounds, 5)).Select(_ => Repeat(1, Call) / 1000).ToList();
         return 2.0 * size * size * size / Median(seconds) / 1e9;
     }
 
