@@ -21,6 +21,7 @@ public sealed class MetricsLog(string path)
             verification_accuracy = Round(m.VerificationAccuracy),
             signature_detection = Round(m.SignatureDetection),
             trigger_accuracy = Round(m.TriggerAccuracy),
+            loss_terms = m.LossTerms?.ToDictionary(t => t.Key, t => Math.Round(t.Value, 6)),
         }, Options);
         File.AppendAllText(Path, line + "\n");
     }

@@ -29,6 +29,12 @@ public sealed record EpochMetrics(int Epoch, double Loss, double TrainAccuracy, 
     public double? VerificationAccuracy { get; init; }
     public double? SignatureDetection { get; init; }
     public double? TriggerAccuracy { get; init; }
+
+    /// <summary>
+    /// The epoch's mean of each term of the training loss, by name: <c>ce_deployment</c>, <c>ce_verification</c>
+    /// (one per branch), <c>sign</c> and <c>balance</c> when the scheme has them. <see cref="Loss"/> is their sum.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LossTerms { get; init; }
 }
 
 /// <summary>Progress inside an epoch, for a progress bar: the training pass ("train") or the evaluation ("test"). Batch 0 announces a phase.</summary>

@@ -44,6 +44,7 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
             float lr = optimizer.LearningRate;
             network.Train();
             double lossSum = 0; long correct = 0, seen = 0; int batch = 0, batches = loader.BatchCount;
+            var termSums = new Dictionary<string, double>();   // each loss term, summed over the epoch's images
             progress?.Report(new TrainProgress("train", epoch, Options.Epochs, 0, batches, 0, 0));
             foreach (var b in loader.Epoch(epoch))
             {
@@ -53,15 +54,19 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
                 var (images, labels) = triggers is null ? (b.Images, b.Labels) : triggers.Append(b.Images, b.Labels);
                 optimizer.ZeroGrad();
                 Tensor? loss = null;
+                void Add(string term, Tensor value)
+                {
+                    loss = loss is null ? value : loss + value;
+                    termSums[term] = termSums.GetValueOrDefault(term) + (double)value.Item() * labels.Length;
+                }
                 foreach (var branch in Model.Branches)
                 {
                     var logits = Model.Forward(images, branch);
-                    var ce = F.CrossEntropy(logits, labels);
-                    loss = loss is null ? ce : loss + ce;
+                    Add("ce_" + branch.ToString().ToLowerInvariant(), F.CrossEntropy(logits, labels));
                     correct += Evaluation.CountCorrect(logits, labels);
                 }
-                if (Model.SignLoss() is { } sign) loss = loss! + sign;
-                if (Model.BalanceLoss() is { } balance) loss = loss! + balance;
+                if (Model.SignLoss() is { } sign) Add("sign", sign);
+                if (Model.BalanceLoss() is { } balance) Add("balance", balance);
                 float lossValue = loss!.Item();
                 // A NaN or infinite loss poisons every weight on the next step; stop and say so instead of training on.
                 if (!float.IsFinite(lossValue))
@@ -92,6 +97,7 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
                 VerificationAccuracy = accuracy.TryGetValue(Branch.Verification, out var v) ? v : null,
                 SignatureDetection = detection.Count == 0 ? null : detection.Average(x => x.Detection),
                 TriggerAccuracy = triggerAccuracy,
+                LossTerms = termSums.ToDictionary(t => t.Key, t => t.Value / Math.Max(1, seen)),
             };
             history.Add(m);
             if (best is null || m.TestAccuracy > history[bestEpoch - 1].TestAccuracy)

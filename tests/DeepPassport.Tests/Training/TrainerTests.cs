@@ -1,6 +1,8 @@
 using DeepPassport.Engine.Data;
 using DeepPassport.Engine.Nn;
 using DeepPassport.Engine.Tensors;
+using DeepPassport.Models;
+using DeepPassport.Passports;
 using DeepPassport.Schemes;
 using DeepPassport.Training;
 
@@ -30,5 +32,19 @@ public class TrainerTests
         var result = trainer.Run(data, data, Augmentation.Eval(Normalization.Cifar), Augmentation.Eval(Normalization.Cifar));
         Assert.Equal(2, result.History.Count);
         Assert.All(result.History, m => Assert.True(double.IsFinite(m.Loss)));
+    }
+
+    /// <summary>Each epoch logs the mean of every loss term (SP has all four), and they add up to the logged loss.</summary>
+    [Fact]
+    public void EpochMetricsSplitTheLossIntoItsTerms()
+    {
+        var model = new PassportModel("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), PassportScheme.Sp, NormType.Bn, 2)
+            { BalanceWeight = 0.1f };
+        var data = new SyntheticShapes(32, seed: 4);
+        var trainer = new Trainer(model, new TrainOptions { Epochs = 1, BatchSize = 16, LearningRate = 0.01f, Seed = 1 });
+        var m = trainer.Run(data, data, Augmentation.Eval(Normalization.Cifar), Augmentation.Eval(Normalization.Cifar)).History.Single();
+        Assert.Equal(["balance", "ce_deployment", "ce_verification", "sign"], m.LossTerms!.Keys.Order());
+        Assert.All(m.LossTerms.Values, v => Assert.True(double.IsFinite(v) && v >= 0));
+        Assert.Equal(m.Loss, m.LossTerms.Values.Sum(), 1e-3 * m.Loss);
     }
 }
