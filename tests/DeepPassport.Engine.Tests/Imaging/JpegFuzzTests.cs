@@ -62,7 +62,8 @@ public class JpegFuzzTests(ITestOutputHelper output)
         // The full-size file cut at 10 evenly spaced points: truncated scans of every kind.
         for (int k = 1; k <= 10; k++) Try(fullSeed[..(int)((long)fullSeed.Length * k / 11)], $"full file cut at {k}/11");
         // Then random mutations of the cut seed; half of them hit the first 2 KB, where the markers and tables are.
-        while (total.Elapsed < budget && failures.Count < 5)
+        // At least MinRuns whatever the machine's load (a busy CI box must not fail the test), more while time allows.
+        while ((runs < MinRuns || total.Elapsed < budget) && failures.Count < 5)
         {
             (byte[] data, string what) = Mutate(seed, random, runs);
             Try(data, what);
@@ -70,8 +71,9 @@ public class JpegFuzzTests(ITestOutputHelper output)
         output.WriteLine($"{name}: {runs} corrupt inputs in {total.ElapsedMilliseconds} ms, {images} still decoded, slowest {slowest} ms");
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         Assert.True(slowest < 3000, $"one decode took {slowest} ms");
-        Assert.True(runs >= 200, $"only {runs} runs in the time budget");
     }
+
+    private const int MinRuns = 200;
 
     private static (byte[] Data, string What) Mutate(byte[] seed, Random random, int run)
     {
