@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeepPassport.Benchmarks;
 using DeepPassport.Engine.Kernels;
 using DeepPassport.Engine.Nn;
 using DeepPassport.Engine.Optim;
@@ -102,24 +103,9 @@ public static class EngineBench
 
     private static void GemmRate(int rounds)
     {
+        // The same measurement as `deeppassport bench` (warm-up, median), at two sizes, serial and parallel.
         foreach (int size in new[] { 512, 1024 })
-        {
-            var rng = new Rng(9);
-            var a = Tensor.Randn(rng, size, size); var bm = Tensor.Randn(rng, size, size);
-            var c = new float[size * size];
             foreach (bool parallel in new[] { false, true })
-            {
-                var times = new List<double>();
-                // Three untimed products first: the kernels reach their final (tier-1) code only after a few calls.
-                for (int r = -3; r < Math.Max(rounds, 5); r++)
-                {
-                    var clock = Stopwatch.StartNew();
-                    Gemm.Multiply(false, false, size, size, size, a.Data, bm.Data, c, false, parallel);
-                    if (r >= 0) times.Add(clock.Elapsed.TotalSeconds);
-                }
-                times.Sort();
-                Console.WriteLine($"  gemm {size}^3 {(parallel ? "parallel" : "serial  ")}: {2.0 * size * size * size / times[times.Count / 2] / 1e9:F0} GFLOPS");
-            }
-        }
+                Console.WriteLine($"  gemm {size}^3 {(parallel ? "parallel" : "serial  ")}: {SpeedBench.GemmGflops(size, parallel, rounds, seed: 9):F0} GFLOPS");
     }
 }
