@@ -179,6 +179,7 @@ public static unsafe class Gemm
     /// B[p0:p0+kc, 0:n] into panels of nr columns, each panel kc rows of nr values, zero padded. Rows of B are ld
     /// long; transposed, B^T's rows are k long and are read along their length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void PackB(bool transB, float* b, int n, int k, int ld, int p0, int kc, int nr, float* dst)
     {
         for (int j0 = 0; j0 < n; j0 += nr)
@@ -214,6 +215,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>A[i0:i0+mc, p0:p0+kc] into panels of mr rows, each kc columns of mr values, zero padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void PackA(bool transA, float* a, int m, int k, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int ii = 0; ii < mc; ii += mr)
@@ -246,6 +248,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>C[8 x 32] += Apanel * Bpanel with 16 zmm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc)
     {
         // Ask for the C tile now: its rows are far apart (often in L3), and the loads at the end would stall.
@@ -282,6 +285,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>C[6 x 16] += Apanel * Bpanel with 12 ymm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
@@ -309,6 +313,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>C[4 x 4] += Apanel * Bpanel, plain scalar code for CPUs without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void Kernel4x4(int kc, float* ap, float* bp, float* c, int ldc)
     {
         Span<float> acc = stackalloc float[16];
