@@ -37,15 +37,17 @@ public static class IsnCommand
         var images = ImageFiles(o.Required("images"), "images");
         string keyPath = o.Required("key"), outDir = o.Required("out");
         int holdout = o.Int("holdout", 4, min: 2);
+        var d = new IsnTrainOptions();   // the defaults live in one place
         var options = new IsnTrainOptions
         {
-            ImageSize = o.Int("size", 32, min: 16, max: 1024),
-            Blocks = o.Int("blocks", 8, min: 1, max: 64),
-            Pairs = o.Int("pairs", 4, min: 1, max: 256),
-            Steps = o.Int("steps", 3000, min: 1),
-            LearningRate = (float)o.Double("lr", 2e-4, min: 1e-9, max: 1),
-            ValidateEvery = o.Int("validate-every", 100, min: 1),
-            WrongKeyWeight = (float)o.Double("wrong-key-weight", 1, min: 0, max: 1000),
+            ImageSize = o.Int("size", d.ImageSize, min: 16, max: 1024),
+            Blocks = o.Int("blocks", d.Blocks, min: 1, max: 64),
+            Pairs = o.Int("pairs", d.Pairs, min: 1, max: 256),
+            Steps = o.Int("steps", d.Steps, min: 1),
+            LearningRate = (float)o.Double("lr", d.LearningRate, min: 1e-9, max: 1),
+            FinalLearningRateFraction = (float)o.Double("lr-final", d.FinalLearningRateFraction, min: 1e-6, max: 1),
+            ValidateEvery = o.Int("validate-every", d.ValidateEvery, min: 1),
+            WrongKeyWeight = (float)o.Double("wrong-key-weight", d.WrongKeyWeight, min: 0, max: 1000),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
         bool json = o.Flag("json");

@@ -19,7 +19,18 @@ public sealed record IsnTrainOptions
     /// <summary>Optimisation steps.</summary>
     public int Steps { get; init; } = 3000;
 
-    public float LearningRate { get; init; } = 2e-4f;
+    /// <summary>The peak learning rate; it falls along a cosine to <see cref="FinalLearningRateFraction"/> of itself at the last step.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>The learning rate at the last step as a fraction of <see cref="LearningRate"/> (1 keeps it constant).</summary>
+    public float FinalLearningRateFraction { get; init; } = 0.05f;
+
+    /// <summary>The scheduled rate at <paramref name="step"/> (1-based): lr·(f + (1 − f)·(1 + cos(π(step − 1)/steps))/2).</summary>
+    public float LearningRateAt(int step)
+    {
+        double f = FinalLearningRateFraction, t = (double)(step - 1) / Steps;
+        return (float)(LearningRate * (f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * t))));
+    }
     public float RevealWeight { get; init; } = 5f;
     public float GuideWeight { get; init; } = 1f;
     public float LowWeight { get; init; } = 1f;
@@ -53,6 +64,7 @@ public sealed record IsnTrainOptions
         if (Pairs < 1) throw new ArgumentException($"--pairs {Pairs}: at least one cover/secret pair per step.");
         if (Steps < 1) throw new ArgumentException($"--steps {Steps} must be positive.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr {LearningRate} must be a positive number.");
+        if (!(FinalLearningRateFraction is > 0 and <= 1)) throw new ArgumentException($"--lr-final {FinalLearningRateFraction} must be in (0, 1]: the last step's learning rate as a fraction of --lr.");
         if (ValidateEvery < 1) throw new ArgumentException($"--validate-every {ValidateEvery} must be positive.");
     }
 }

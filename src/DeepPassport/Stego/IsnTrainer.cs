@@ -12,8 +12,8 @@ namespace DeepPassport.Stego;
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
 /// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>
-/// <item>a wrong-key term (<see cref="IsnTrainOptions.WrongKeyWeight"/>): revealing with another photo's crop or with noise
-/// must stay at least <see cref="IsnTrainOptions.WrongKeyMse"/> away from the secret, so only the genuine key reveals;</item>
+/// <item>a wrong-key term (<see cref="IsnTrainOptions.WrongKeyWeight"/>): revealing with another photo's crop, with noise
+/// or with a crop of the key's own texture must stay at least <see cref="IsnTrainOptions.WrongKeyMse"/> away from the secret, so only the genuine key reveals;</item>
 /// <item>a guard against the blow-ups the HiNet authors report: a loss above <see cref="IsnTrainOptions.SpikeFactor"/>
 /// times the median of the last 50 is a spike, and its update is skipped; a NaN/infinite loss, or a third spike within
 /// 50 steps, rolls the weights back to the last validated state and halves the learning rate. Every event is reported.</item>
@@ -43,11 +43,13 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var keyBatch = Repeat(ToBatch([keyImage]), pairs);
         // Crops come from the image at 1.5x the working size, close to the whole-image view used at issuing time.
         var pool = images.Select(i => ImageResize.ShorterSide(ImageOps.ToRgb(i), s + s / 2)).ToList();
+        // The key's own texture at twice the working size: its crops look like the key and are not the key.
+        var keyTexture = ImageResize.ShorterSide(ImageOps.ToRgb(key), 2 * s);
         var (valSecret, valCover) = ValidationPairs(validation, s);
 
         var parameters = isn.Parameters().ToList();
-        float lr = Options.LearningRate;
-        var adam = NewAdam(parameters, lr);
+        float lrScale = 1f;   // halved by every roll-back
+        var adam = NewAdam(parameters, Options.LearningRate);
         var good = Snapshot(parameters);
         int goodStep = 0, rollbacks = 0;
         var recent = new Queue<float>();
@@ -58,13 +60,12 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         for (int step = 1; step <= Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
+            float lr = adam.LearningRate = lrScale * Options.LearningRateAt(step);
             var batch = ToBatch(Enumerable.Range(0, 2 * pairs).Select(_ => Augment(pool[rng.NextInt(pool.Count)], s, rng)).ToList());
             var secret = batch.Slice(0, pairs);
             var cover = batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            // Wrong keys: other photos' crops and Gaussian noise, so the reveal learns to depend on the key.
-            var wrong = Options.WrongKeyWeight == 0 ? null
-                : ToBatch(Enumerable.Range(0, pairs).Select(_ => rng.NextInt(2) == 0 ? Augment(pool[rng.NextInt(pool.Count)], s, rng) : NoiseImage(s, rng)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, keyTexture, s, rng)).ToList());
             var loss = Loss(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             bool spike = float.IsFinite(value) && recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent);
@@ -86,6 +87,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 if (++rollbacks > Options.MaxRollbacks)
                     throw new TrainingDivergedException($"ISN training blew up {rollbacks} times (last at step {step}, loss {value}); giving up. Lower --lr (started at {Options.LearningRate}).");
                 Restore(parameters, good);
+                lrScale *= 0.5f;
                 lr *= 0.5f;
                 adam = NewAdam(parameters, lr);
                 recent.Clear();
@@ -135,6 +137,17 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var wrongMse = F.MseLoss(isn.Reveal(stego + rounding, wrongKey), secret);
         return loss + (wrongMse.Neg() + Options.WrongKeyMse).Relu() * Options.WrongKeyWeight;
     }
+
+    /// <summary>
+    /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
+    /// noise, or (the hard case) a crop of the key's own texture at another scale and place, flipped at random.
+    /// </summary>
+    private static Image WrongKey(List<Image> photos, Image keyTexture, int size, Rng rng) => rng.NextInt(3) switch
+    {
+        0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
+        1 => NoiseImage(size, rng),
+        _ => Augment(keyTexture, size, rng),
+    };
 
     /// <summary>Gaussian noise around mid-grey (σ 64 levels): a key that is no image at all.</summary>
     public static Image NoiseImage(int size, Rng rng)

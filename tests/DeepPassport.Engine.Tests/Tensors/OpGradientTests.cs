@@ -97,6 +97,10 @@ public class OpGradientTests
         GradCheck.Check(t => F.Conv2d(t[0], t[1], bias ? t[2] : null, stride, padding), inputs);
     }
 
+    /// <summary>A wide, short image through the same-width im2col path (rows shifted as blocks, border columns zeroed).</summary>
+    [Fact] public void Conv2dSameWidthNonSquare() =>
+        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, 1), [R(1, 2, 3, 4, 9), R(2, 4, 3, 3, 3), R(3, 4)]);
+
     [Fact] public void MaxPool() => GradCheck.Check(t => F.MaxPool2d(t[0], 2, 2), [R(1, 2, 3, 6, 6)]);
     [Fact] public void MaxPoolPadded() => GradCheck.Check(t => F.MaxPool2d(t[0], 3, 2, 1), [R(1, 2, 3, 7, 7)]);
     [Fact] public void AvgPool() => GradCheck.Check(t => F.AvgPool2d(t[0], 3, 2, 1), [R(1, 2, 3, 7, 7)]);

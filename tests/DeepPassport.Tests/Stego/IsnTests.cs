@@ -123,6 +123,19 @@ public class IsnTests
     }
 
     [Fact]
+    public void LearningRateFallsAlongACosineToTheFinalFraction()
+    {
+        var o = new IsnTrainOptions { LearningRate = 1e-3f, FinalLearningRateFraction = 0.1f, Steps = 100 };
+        Assert.Equal(1e-3f, o.LearningRateAt(1), 1e-9f);
+        Assert.Equal(0.55e-3f, o.LearningRateAt(51), 1e-8f);                 // half way: f + (1 - f) / 2
+        Assert.InRange(o.LearningRateAt(100), 1e-4f, 1.01e-4f);
+        for (int step = 2; step <= 100; step++) Assert.True(o.LearningRateAt(step) < o.LearningRateAt(step - 1));
+        Assert.Equal(1e-3f, new IsnTrainOptions { LearningRate = 1e-3f, FinalLearningRateFraction = 1f }.LearningRateAt(2000), 1e-9f);
+        var e = Assert.Throws<ArgumentException>(() => (o with { FinalLearningRateFraction = 0f }).Validate());
+        Assert.Contains("--lr-final", e.Message);
+    }
+
+    [Fact]
     public void BlowUpsRollBackThenGiveUp()
     {
         var options = new IsnTrainOptions { ImageSize = 16, Blocks = 1, Pairs = 1, Steps = 40, ValidateEvery = 1000, LearningRate = 1e6f, MaxRollbacks = 2, Seed = 2 };

@@ -188,6 +188,8 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     public int OutPlane => OutH * OutW;
     public int ColRows => InC * KH * KW;
     public bool IsPointwise => KH == 1 && KW == 1 && Stride == 1 && Padding == 0;
+    /// <summary>Stride 1 and output rows as wide as input rows (2·padding = kw − 1): im2col rows are shifted planes.</summary>
+    public bool IsSameWidth => Stride == 1 && OutW == InW && 2 * Padding == KW - 1;
     public int InSize => InC * InH * InW;
     public int OutSize => OutC * OutPlane;
 }
@@ -201,6 +203,7 @@ internal static class Im2Col
 {
     public static void Forward(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
+        if (g.IsSameWidth) { ForwardSameWidth(x, col, g, rowStride, offset); return; }
         int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
         for (int c = 0; c < g.InC; c++)
             for (int ki = 0; ki < g.KH; ki++)
@@ -231,9 +234,10 @@ internal static class Im2Col
                 }
     }
 
-    public static void Backward(ReadOnlySpan<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
+    public static void Backward(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         dx.Clear();
+        if (g.IsSameWidth) { BackwardSameWidth(col, dx, g, rowStride, offset); return; }
         int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
         for (int c = 0; c < g.InC; c++)
             for (int ki = 0; ki < g.KH; ki++)
@@ -259,5 +263,71 @@ internal static class Im2Col
                             }
                     }
                 }
+    }
+
+    // "Same-width" convolutions (stride 1, 2·padding = kw − 1, e.g. 3x3 with padding 1): an output row is as wide as an
+    // input row, so row (c, ki, kj) of the column matrix is the input plane shifted by s = kj − padding and by whole
+    // rows, with the s border columns zero. One block copy per (c, ki, kj) replaces one short copy per output row.
+
+    /// <summary>The output rows [lo, hi) whose input row oy + ki − padding is inside the image.</summary>
+    private static (int Lo, int Hi) ValidRows(ConvGeometry g, int ki) =>
+        (Math.Max(0, g.Padding - ki), Math.Min(g.OutH, g.InH + g.Padding - ki));
+
+    private static void ForwardSameWidth(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
+    {
+        int w = g.InW, plane = g.OutPlane;
+        for (int c = 0; c < g.InC; c++)
+        {
+            var src = x.Slice(c * g.InH * w, g.InH * w);
+            for (int ki = 0; ki < g.KH; ki++)
+            {
+                var (lo, hi) = ValidRows(g, ki);
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
+                    if (hi <= lo) { row.Clear(); continue; }
+                    int s = kj - g.Padding, length = (hi - lo) * w, start = (lo + ki - g.Padding) * w;
+                    row[..(lo * w)].Clear();
+                    row[(hi * w)..].Clear();
+                    var block = row.Slice(lo * w, length);
+                    // block[j] = src[start + j + s], read only inside this channel's plane.
+                    if (s >= 0) { src.Slice(start + s, length - s).CopyTo(block); block[(length - s)..].Clear(); }
+                    else { src.Slice(start, length + s).CopyTo(block[(-s)..]); block[..(-s)].Clear(); }
+                    ClearBorderColumns(block, w, s);
+                }
+            }
+        }
+    }
+
+    private static void BackwardSameWidth(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
+    {
+        int w = g.InW, plane = g.OutPlane;
+        for (int c = 0; c < g.InC; c++)
+        {
+            var dst = dx.Slice(c * g.InH * w, g.InH * w);
+            for (int ki = 0; ki < g.KH; ki++)
+            {
+                var (lo, hi) = ValidRows(g, ki);
+                if (hi <= lo) continue;
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    var block = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset + lo * w, (hi - lo) * w);
+                    int s = kj - g.Padding, length = block.Length, start = (lo + ki - g.Padding) * w;
+                    // Border columns read outside the image; zero them (dcol is scratch) so one contiguous add is exact.
+                    ClearBorderColumns(block, w, s);
+                    if (s >= 0) TensorPrimitives.Add(dst.Slice(start + s, length - s), block[..(length - s)], dst.Slice(start + s, length - s));
+                    else TensorPrimitives.Add(dst.Slice(start, length + s), block[(-s)..], dst.Slice(start, length + s));
+                }
+            }
+        }
+    }
+
+    /// <summary>Zeroes, in every row of width <paramref name="w"/>, the columns whose input column ox + s is outside [0, w).</summary>
+    private static void ClearBorderColumns(Span<float> block, int w, int s)
+    {
+        if (s == 0) return;
+        for (int r = 0; r < block.Length; r += w)
+            if (s > 0) block.Slice(r + w - s, s).Clear();
+            else block.Slice(r, -s).Clear();
     }
 }
