@@ -48,6 +48,7 @@ public static class IsnCommand
             FinalLearningRateFraction = (float)o.Double("lr-final", d.FinalLearningRateFraction, min: 1e-6, max: 1),
             ValidateEvery = o.Int("validate-every", d.ValidateEvery, min: 1),
             WrongKeyWeight = (float)o.Double("wrong-key-weight", d.WrongKeyWeight, min: 0, max: 1000),
+            KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
         bool json = o.Flag("json");

@@ -42,6 +42,10 @@ public sealed record IsnTrainOptions
     /// </summary>
     public float WrongKeyWeight { get; init; } = 1f;
 
+    /// <summary>Whether crops of the key's own texture (another scale and place) are among the wrong keys, beside other
+    /// photos' crops and noise: the hardest wrong keys there are.</summary>
+    public bool KeyTextureWrongKeys { get; init; } = true;
+
     /// <summary>The MSE a wrong key's reveal must at least reach: 0.05 is a PSNR of 13 dB.</summary>
     public float WrongKeyMse { get; init; } = 0.05f;
 

@@ -60,12 +60,14 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         for (int step = 1; step <= Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
+            // The step's tensors borrow pooled storage and give it back when the step ends (skipped steps too).
+            using var scope = TensorScope.Begin();
             float lr = adam.LearningRate = lrScale * Options.LearningRateAt(step);
             var batch = ToBatch(Enumerable.Range(0, 2 * pairs).Select(_ => Augment(pool[rng.NextInt(pool.Count)], s, rng)).ToList());
             var secret = batch.Slice(0, pairs);
             var cover = batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, keyTexture, s, rng)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, s, rng)).ToList());
             var loss = Loss(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             bool spike = float.IsFinite(value) && recent.Count == RecentLosses && value > Options.SpikeFactor * Median(recent);
@@ -97,6 +99,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             }
             loss.Backward();
             adam.Step();
+            scope.Dispose();   // validation and checkpoints below build tensors that outlive the step
             recent.Enqueue(value);
             if (recent.Count > RecentLosses) recent.Dequeue();
             var report = new IsnProgress(step, Options.Steps, value, lr);
@@ -142,11 +145,11 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
     /// noise, or (the hard case) a crop of the key's own texture at another scale and place, flipped at random.
     /// </summary>
-    private static Image WrongKey(List<Image> photos, Image keyTexture, int size, Rng rng) => rng.NextInt(3) switch
+    private static Image WrongKey(List<Image> photos, Image? keyTexture, int size, Rng rng) => rng.NextInt(keyTexture is null ? 2 : 3) switch
     {
         0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
         1 => NoiseImage(size, rng),
-        _ => Augment(keyTexture, size, rng),
+        _ => Augment(keyTexture!, size, rng),
     };
 
     /// <summary>Gaussian noise around mid-grey (σ 64 levels): a key that is no image at all.</summary>

@@ -39,7 +39,7 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
             for (int i = 0; i < 8; i++) File.WriteAllBytes(Path.Combine(photos, $"{i}.png"), Png.Encode(Photo(24, 24, 10 + (ulong)i)));
             File.WriteAllBytes(Path.Combine(Dir, "key.png"), Png.Encode(Photo(20, 20, 99)));
             var r = CliHarness.Run("isn", "train", "--images", photos, "--key", Path.Combine(Dir, "key.png"), "--out", Path.Combine(Dir, "isn"),
-                "--size", "16", "--blocks", "2", "--pairs", "2", "--steps", "400", "--validate-every", "100", "--lr", "1e-3", "--holdout", "2",
+                "--size", "16", "--blocks", "2", "--pairs", "2", "--steps", "400", "--validate-every", "100", "--lr", "1e-3", "--lr-final", "1", "--holdout", "2",
                 "--wrong-key-weight", "0");   // the mechanics are under test here; key sensitivity needs a long run (docs/licensing.md)
             Assert.True(r.ExitCode == 0, r.Error);
             r = CliHarness.Run("isn", "attach", "--owner", Vault, "--isn", Path.Combine(Dir, "isn"), "--passphrase-file", PassFile);
