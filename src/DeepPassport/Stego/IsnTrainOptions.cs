@@ -52,6 +52,9 @@ public sealed record IsnTrainOptions
     /// <summary>Validation (PSNR of stego and revealed images on held-out pairs) and checkpoint every this many steps.</summary>
     public int ValidateEvery { get; init; } = 100;
 
+    /// <summary>The gradient norm is capped at this many times the median of the last 50 norms (0: no clipping).</summary>
+    public float ClipFactor { get; init; } = 3f;
+
     /// <summary>A loss above this many times the median of the last 50 is a spike (skipped; three in 50 steps roll back).</summary>
     public float SpikeFactor { get; init; } = 20f;
 
@@ -69,6 +72,7 @@ public sealed record IsnTrainOptions
         if (Steps < 1) throw new ArgumentException($"--steps {Steps} must be positive.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr {LearningRate} must be a positive number.");
         if (!(FinalLearningRateFraction is > 0 and <= 1)) throw new ArgumentException($"--lr-final {FinalLearningRateFraction} must be in (0, 1]: the last step's learning rate as a fraction of --lr.");
+        if (!(ClipFactor >= 0) || float.IsInfinity(ClipFactor)) throw new ArgumentException($"--clip-factor {ClipFactor} must be a non-negative number (0 turns clipping off).");
         if (ValidateEvery < 1) throw new ArgumentException($"--validate-every {ValidateEvery} must be positive.");
     }
 }

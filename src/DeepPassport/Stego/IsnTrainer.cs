@@ -8,12 +8,15 @@ namespace DeepPassport.Stego;
 /// <summary>
 /// Trains an ISN to hide one image in another and reveal it with the key (reference-spec §4.2.4). Each step draws
 /// 2·pairs random crops (with random horizontal and vertical flips) from the training images: the first half are the
-/// secrets, the second half the covers. Three things the original lacks:
+/// secrets, the second half the covers. The learning rate falls along a cosine (<see cref="IsnTrainOptions.LearningRateAt"/>).
+/// Four things the original lacks:
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
 /// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>
-/// <item>a wrong-key term (<see cref="IsnTrainOptions.WrongKeyWeight"/>): revealing with another photo's crop, with noise
-/// or with a crop of the key's own texture must stay at least <see cref="IsnTrainOptions.WrongKeyMse"/> away from the secret, so only the genuine key reveals;</item>
+/// <item>a wrong-key term (<see cref="IsnTrainOptions.WrongKeyWeight"/>): revealing with another photo's crop, with
+/// noise or with a crop of the key's own texture must stay at least <see cref="IsnTrainOptions.WrongKeyMse"/> away from
+/// the secret, so only the genuine key reveals;</item>
+/// <item>gradient clipping at <see cref="IsnTrainOptions.ClipFactor"/> times the median of the recent gradient norms;</item>
 /// <item>a guard against the blow-ups the HiNet authors report: a loss above <see cref="IsnTrainOptions.SpikeFactor"/>
 /// times the median of the last 50 is a spike, and its update is skipped; a NaN/infinite loss, or a third spike within
 /// 50 steps, rolls the weights back to the last validated state and halves the learning rate. Every event is reported.</item>
@@ -53,6 +56,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var good = Snapshot(parameters);
         int goodStep = 0, rollbacks = 0;
         var recent = new Queue<float>();
+        var recentNorms = new Queue<float>();
         var spikes = new Queue<int>();
         double best = double.NegativeInfinity;
         IsnBundle? bestBundle = null;
@@ -93,11 +97,18 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 lr *= 0.5f;
                 adam = NewAdam(parameters, lr);
                 recent.Clear();
+                recentNorms.Clear();
                 progress?.Report(new IsnProgress(step, Options.Steps, value, lr)
                     { Message = $"step {step}: loss {value:G4} is {(float.IsFinite(value) ? "a spike" : "not finite")}; rolled back to step {goodStep} and halved the learning rate to {lr:G3}" });
                 continue;
             }
             loss.Backward();
+            // Adam with beta1 0.5 turns one sudden large gradient into a step many times the learning rate, which is
+            // how the blow-ups start: cap the gradient norm at ClipFactor times the median of the recent norms.
+            float cap = Options.ClipFactor > 0 && recentNorms.Count == RecentLosses ? Options.ClipFactor * Median(recentNorms) : float.PositiveInfinity;
+            float norm = GradClip.ClipGradNorm(parameters, cap);
+            recentNorms.Enqueue(Math.Min(norm, cap));
+            if (recentNorms.Count > RecentLosses) recentNorms.Dequeue();
             adam.Step();
             scope.Dispose();   // validation and checkpoints below build tensors that outlive the step
             recent.Enqueue(value);

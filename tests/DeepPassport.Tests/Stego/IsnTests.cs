@@ -133,6 +133,8 @@ public class IsnTests
         Assert.Equal(1e-3f, new IsnTrainOptions { LearningRate = 1e-3f, FinalLearningRateFraction = 1f }.LearningRateAt(2000), 1e-9f);
         var e = Assert.Throws<ArgumentException>(() => (o with { FinalLearningRateFraction = 0f }).Validate());
         Assert.Contains("--lr-final", e.Message);
+        e = Assert.Throws<ArgumentException>(() => (o with { ClipFactor = -1f }).Validate());
+        Assert.Contains("--clip-factor", e.Message);
     }
 
     [Fact]
