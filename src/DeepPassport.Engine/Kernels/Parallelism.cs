@@ -1,13 +1,25 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
 namespace DeepPassport.Engine.Kernels;
 
 /// <summary>
 /// The one place that runs work in parallel. Operators parallelise at one level only (over the batch, or
 /// over GEMM blocks for a single large product), never nested; <see cref="Degree"/> is the user's --threads.
+/// <para>
+/// Loops run on a team of <see cref="Degree"/> − 1 dedicated threads plus the caller, which take the indices one at a
+/// time from a shared counter. The team spins briefly before it sleeps, as OpenMP runtimes do: the engine's loops are
+/// often a millisecond or less (a convolution of a few small images), and the thread pool's wake-up latency made such
+/// loops run almost serially (measured: an ISN training step 1.07x faster on 2 threads than on 1).
+/// When another thread already drives the team, a loop falls back to <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+/// </para>
 /// </summary>
 public static class Parallelism
 {
     private static int _degree = Environment.ProcessorCount;
     [ThreadStatic] private static bool _inside;
+    private static readonly object Gate = new();
+    private static Team? _team;
 
     /// <summary>Worker threads used by kernels (1 = serial). Defaults to the processor count.</summary>
     public static int Degree
@@ -16,7 +28,8 @@ public static class Parallelism
         set => _degree = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Thread count must be at least 1.");
     }
 
-    /// <summary>Runs body(i) for i in [from, to); serially when already inside a parallel loop or with one thread.</summary>
+    /// <summary>Runs body(i) for i in [from, to); serially when already inside a parallel loop or with one thread.
+    /// An exception from any body is rethrown as it is, after every running body has finished.</summary>
     public static void For(int from, int to, Action<int> body)
     {
         int n = to - from;
@@ -26,15 +39,130 @@ public static class Parallelism
             for (int i = from; i < to; i++) body(i);
             return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _degree };
-        Parallel.For(from, to, options, i =>
+        if (!Monitor.TryEnter(Gate))
         {
-            bool was = _inside;
+            ParallelFallback(from, to, body);
+            return;
+        }
+        try
+        {
+            if (_team is null || _team.Size != _degree - 1)
+            {
+                _team?.Stop();
+                _team = new Team(_degree - 1);
+            }
             _inside = true;
-            try { body(i); } finally { _inside = was; }
-        });
+            _team.Run(from, to, body);
+        }
+        finally
+        {
+            _inside = false;
+            Monitor.Exit(Gate);
+        }
     }
 
     /// <summary>How many chunks to split n items into so that every worker has one (1 inside a parallel loop).</summary>
     public static int ChunkCount(int n) => Math.Max(1, Math.Min(_inside ? 1 : _degree, n));
+
+    private static void ParallelFallback(int from, int to, Action<int> body)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _degree };
+        try
+        {
+            Parallel.For(from, to, options, i =>
+            {
+                bool was = _inside;
+                _inside = true;
+                try { body(i); } finally { _inside = was; }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    /// <summary>
+    /// Background threads that wait for a loop (spinning for <see cref="SpinMicroseconds"/>, then sleeping), take
+    /// indices from <c>_next</c> until the range is used up, and report when done. One loop at a time (the caller holds
+    /// <see cref="Gate"/>).
+    /// </summary>
+    private sealed class Team
+    {
+        private const double SpinMicroseconds = 50;
+        private readonly object _sleep = new();
+        private int _generation, _next, _to, _running;
+        private Action<int>? _body;
+        private Exception? _error;
+        private volatile bool _stopped;
+
+        public Team(int size)
+        {
+            Size = size;
+            for (int k = 0; k < size; k++)
+                new Thread(Work) { IsBackground = true, Name = $"DeepPassport worker {k + 1}" }.Start();
+        }
+
+        public int Size { get; }
+
+        public void Run(int from, int to, Action<int> body)
+        {
+            _body = body;
+            _error = null;
+            _to = to;
+            _next = from;
+            Volatile.Write(ref _running, Size);
+            lock (_sleep)
+            {
+                _generation++;
+                Monitor.PulseAll(_sleep);
+            }
+            Take(body);
+            // The caller's share is done: wait for the workers to finish theirs.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _running) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            _body = null;
+            if (_error is { } e) ExceptionDispatchInfo.Capture(e).Throw();
+        }
+
+        public void Stop()
+        {
+            _stopped = true;
+            lock (_sleep) { _generation++; Monitor.PulseAll(_sleep); }
+        }
+
+        private void Take(Action<int> body)
+        {
+            try
+            {
+                for (int i = Interlocked.Increment(ref _next) - 1; i < _to; i = Interlocked.Increment(ref _next) - 1) body(i);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, e, null);
+                Volatile.Write(ref _next, _to);   // the others stop taking new indices
+            }
+        }
+
+        private void Work()
+        {
+            _inside = true;
+            int seen = 0;
+            while (true)
+            {
+                long started = Stopwatch.GetTimestamp();
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _generation) == seen)
+                {
+                    if (Stopwatch.GetElapsedTime(started).TotalMicroseconds < SpinMicroseconds) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+                    lock (_sleep)
+                        while (_generation == seen) Monitor.Wait(_sleep);
+                }
+                seen = Volatile.Read(ref _generation);
+                if (_stopped) return;
+                Take(_body!);
+                Interlocked.Decrement(ref _running);
+            }
+        }
+    }
 }

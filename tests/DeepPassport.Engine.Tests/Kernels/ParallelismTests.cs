@@ -1,0 +1,60 @@
+using DeepPassport.Engine.Kernels;
+
+namespace DeepPassport.Engine.Tests.Kernels;
+
+/// <summary>The worker team runs every index exactly once, passes exceptions on, and copes with nesting and with two callers.</summary>
+public class ParallelismTests
+{
+    private static int[] CountHits(int n, Action<Action<int>> run)
+    {
+        var hits = new int[n];
+        run(i => Interlocked.Increment(ref hits[i]));
+        return hits;
+    }
+
+    [Fact]
+    public void EveryIndexRunsExactlyOnceOverManyShortLoops()
+    {
+        var rng = new Random(1);
+        for (int loop = 0; loop < 2000; loop++)
+        {
+            int from = rng.Next(0, 5), n = rng.Next(1, 40);
+            var hits = new int[from + n];
+            Parallelism.For(from, from + n, i => Interlocked.Increment(ref hits[i]));
+            Assert.All(hits.Take(from), h => Assert.Equal(0, h));
+            Assert.All(hits.Skip(from), h => Assert.Equal(1, h));
+        }
+    }
+
+    [Fact]
+    public void AnExceptionIsRethrownAsItIsAndTheTeamStillWorks()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Parallelism.For(0, 100, i =>
+        {
+            if (i == 37) throw new InvalidOperationException("index 37");
+        }));
+        Assert.Equal("index 37", e.Message);
+        Assert.All(CountHits(64, body => Parallelism.For(0, 64, body)), h => Assert.Equal(1, h));
+    }
+
+    [Fact]
+    public void NestedLoopsRunSeriallyInsideTheOuterOne()
+    {
+        var hits = new int[8 * 16];
+        Parallelism.For(0, 8, i => Parallelism.For(0, 16, j => Interlocked.Increment(ref hits[i * 16 + j])));
+        Assert.All(hits, h => Assert.Equal(1, h));
+    }
+
+    [Fact]
+    public async Task TwoCallingThreadsAtOnceBothFinish()
+    {
+        var hits = new int[2, 300 * 10];
+        var callers = Enumerable.Range(0, 2).Select(c => Task.Run(() =>
+        {
+            for (int loop = 0; loop < 300; loop++)
+                Parallelism.For(0, 10, i => Interlocked.Increment(ref hits[c, loop * 10 + i]));
+        })).ToArray();
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
+        foreach (int h in hits) Assert.Equal(1, h);
+    }
+}
