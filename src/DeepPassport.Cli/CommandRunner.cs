@@ -25,7 +25,7 @@ public static class CommandRunner
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, [],
             "--dataset cifar10|cifar100 [--out DIR]"),
         ["isn train"] = ("train the invertible steganographic network that hides identities in the owner passport (SP licences)", IsnCommand.Train, ["json", "no-key-texture-wrong-keys"],
-            "--images DIR[,DIR...] --key IMAGE --out DIR [--holdout 4] [--size 32] [--blocks 8] [--pairs 4] [--steps 3000] [--lr 2e-4]\n" +
+            "--images DIR[,DIR...] --key IMAGE --out DIR [--holdout 4] [--size 32] [--blocks 4] [--pairs 4] [--steps 5500] [--lr 5e-4]\n" +
             "  [--lr-final 0.05] [--clip-factor 3] [--validate-every 100] [--wrong-key-weight 1] [--no-key-texture-wrong-keys] [--seed 0] [--json]"),
         ["isn attach"] = ("move a trained ISN and its key into the owner vault", IsnCommand.Attach, [],
             "--owner RUN/owner.vault|RUN/owner --isn DIR [--passphrase-file FILE]"),

@@ -134,10 +134,13 @@ public static class IsnCommand
         int s = bundle.ImageSize;
         var fitted = images.Select(f => IsnBundle.Fit(ImageFile.Read(f), s)).ToList();
         // A folder of textures may hold the genuine key too: a wrong key is any image other than it.
-        var keys = wrongKeys.Select(f => IsnBundle.PrepareKey(ImageFile.Read(f), s)).Where(k => !k.Pixels.AsSpan().SequenceEqual(bundle.Key.Pixels)).ToList();
-        int wrongImages = keys.Count;
+        var named = wrongKeys.Select(f => (Name: Path.GetFileName(f), Key: IsnBundle.PrepareKey(ImageFile.Read(f), s)))
+            .Where(k => !k.Key.Pixels.AsSpan().SequenceEqual(bundle.Key.Pixels)).ToList();
+        int wrongImages = named.Count;
         var rng = new Rng(7);
-        for (int i = 0; i < noiseDraws; i++) keys.Add(IsnTrainer.NoiseImage(s, rng));
+        for (int i = 0; i < noiseDraws; i++) named.Add(($"noise {i + 1}", IsnTrainer.NoiseImage(s, rng)));
+        var keys = named.Select(k => k.Key).ToList();
+        var perKey = new double[keys.Count];   // each wrong key's best (highest) reveal PSNR over the pairs
         var stego = new List<double>(); var reveal = new List<double>(); var ssim = new List<double>(); var wrong = new List<double>();
         for (int i = 0; i + 1 < fitted.Count; i += 2)
         {
@@ -147,8 +150,16 @@ public static class IsnCommand
             var r = bundle.Network.RevealImage(p, bundle.Key);
             reveal.Add(ImageQuality.Psnr(r, secret));
             ssim.Add(ImageQuality.Ssim(r, secret));
-            foreach (var k in keys) wrong.Add(ImageQuality.Psnr(bundle.Network.RevealImage(p, k), secret));
+            for (int k = 0; k < keys.Count; k++)
+            {
+                double psnr = ImageQuality.Psnr(bundle.Network.RevealImage(p, keys[k]), secret);
+                wrong.Add(psnr);
+                perKey[k] = i == 0 ? psnr : Math.Max(perKey[k], psnr);
+            }
         }
+        // The wrong keys that came closest to revealing: where key sensitivity fails, if it does.
+        var worst = Enumerable.Range(0, keys.Count).OrderByDescending(k => perKey[k]).Take(5)
+            .Select(k => new { key = named[k].Name, max_psnr = perKey[k] }).ToList();
         var result = new
         {
             pairs = stego.Count,
@@ -158,6 +169,8 @@ public static class IsnCommand
             wrong_keys = wrongImages, noise_keys = noiseDraws, wrong_key_reveals = wrong.Count,
             wrong_key_psnr_mean = wrong.Count > 0 ? wrong.Average() : (double?)null,
             wrong_key_psnr_max = wrong.Count > 0 ? wrong.Max() : (double?)null,
+            wrong_key_reveals_at_least_15db = wrong.Count(v => v >= 15),
+            wrong_keys_worst = worst,
         };
         if (json) Console.WriteLine(JsonSerializer.Serialize(result));
         else
@@ -166,7 +179,11 @@ public static class IsnCommand
             Console.WriteLine($"{result.pairs} pairs at {s}x{s}:");
             Console.WriteLine($"  stego vs cover      PSNR mean {F(result.stego_psnr_mean)} dB, min {F(result.stego_psnr_min)} dB");
             Console.WriteLine($"  revealed vs secret  PSNR mean {F(result.reveal_psnr_mean)} dB, min {F(result.reveal_psnr_min)} dB; SSIM mean {result.reveal_ssim_mean:F4}, min {result.reveal_ssim_min:F4}");
-            if (wrong.Count > 0) Console.WriteLine($"  wrong keys ({keys.Count}: {wrongImages} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB");
+            if (wrong.Count > 0)
+            {
+                Console.WriteLine($"  wrong keys ({keys.Count}: {wrongImages} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB; {result.wrong_key_reveals_at_least_15db} of {wrong.Count} reveals at 15 dB or more");
+                Console.WriteLine($"  closest wrong keys: {string.Join(", ", worst.Select(w => $"{w.key} {F(w.max_psnr)} dB"))}");
+            }
         }
         return 0;
     }
