@@ -171,6 +171,32 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    /// <summary>`isn eval` leaves the genuine key out of the wrong keys and names the wrong keys that came closest.</summary>
+    [Fact]
+    public void IsnEvalReportsWrongKeysByName()
+    {
+        string keys = Path.Combine(_owner.Dir, "eval-keys");
+        Directory.CreateDirectory(keys);
+        File.Copy(Path.Combine(_owner.Dir, "key.png"), Path.Combine(keys, "genuine.png"), overwrite: true);
+        File.WriteAllBytes(Path.Combine(keys, "other-a.png"), Png.Encode(Owner.Photo(20, 20, 201)));
+        File.WriteAllBytes(Path.Combine(keys, "other-b.png"), Png.Encode(Owner.Photo(20, 20, 202)));
+        var r = CliHarness.Run("isn", "eval", "--isn", Path.Combine(_owner.Dir, "isn"), "--images", Path.Combine(_owner.Dir, "photos"),
+            "--wrong-keys", keys, "--noise-keys", "2", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var json = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(2, json.GetProperty("wrong_keys").GetInt32());                 // genuine.png is the key itself
+        int pairs = json.GetProperty("pairs").GetInt32();
+        Assert.Equal(4, pairs);                                                     // 8 photos
+        Assert.Equal(pairs * 4, json.GetProperty("wrong_key_reveals").GetInt32());
+        var worst = json.GetProperty("wrong_keys_worst").EnumerateArray().ToList();
+        Assert.Equal(4, worst.Count);
+        var names = worst.Select(w => w.GetProperty("key").GetString()).ToHashSet();
+        Assert.Equal(new HashSet<string?> { "other-a.png", "other-b.png", "noise 1", "noise 2" }, names);
+        var maxima = worst.Select(w => w.GetProperty("max_psnr").GetDouble()).ToList();
+        Assert.Equal(maxima.OrderByDescending(v => v), maxima);
+        Assert.Equal(json.GetProperty("wrong_key_psnr_max").GetDouble(), maxima[0], 9);
+    }
+
     [Fact]
     public async Task TwoProcessesIssueAtOnce()
     {
