@@ -60,12 +60,13 @@ public static class LicenseCommand
     {
         string ownerPath = o.Required("owner"), passportPath = o.Required("passport");
         string registryPath = RegistryPath(o, ownerPath);
+        var d = new LicenseThresholds();   // the defaults live in one place
         var thresholds = new LicenseThresholds
         {
-            MinPsnr = o.Double("min-psnr", 30, min: 0, max: 200),
-            MinSsim = o.Double("min-ssim", 0.9, min: -1, max: 1),
-            MinMarginDb = o.Double("min-margin", 3, min: 0, max: 200),
-            MinPassportPsnr = o.Double("min-passport-psnr", 25, min: 0, max: 200),
+            MinPsnr = o.Double("min-psnr", d.MinPsnr, min: 0, max: 200),
+            MinSsim = o.Double("min-ssim", d.MinSsim, min: -1, max: 1),
+            MinMarginDb = o.Double("min-margin", d.MinMarginDb, min: 0, max: 200),
+            MinPassportPsnr = o.Double("min-passport-psnr", d.MinPassportPsnr, min: 0, max: 200),
         };
         bool json = o.Flag("json");
         Passphrase.Declare(o, creating: false);

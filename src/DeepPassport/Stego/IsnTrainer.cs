@@ -154,7 +154,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
 
     /// <summary>
     /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
-    /// noise, or (the hard case) a crop of the key's own texture at another scale and place, flipped at random.
+    /// noise, a near-flat image, or (the hard case) a crop of the key's own texture at another scale and place.
     /// </summary>
     private static Image WrongKey(List<Image> photos, Image? keyTexture, int size, Rng rng) => rng.NextInt(keyTexture is null ? 3 : 4) switch
     {

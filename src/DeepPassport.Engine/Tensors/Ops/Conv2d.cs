@@ -234,6 +234,7 @@ internal static class Im2Col
                 }
     }
 
+    /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the same-width path zeroes its border entries.</summary>
     public static void Backward(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         dx.Clear();
