@@ -34,8 +34,8 @@ public static class CommandRunner
         ["license issue"] = ("issue a user-side passport (PNG) with the user's identity image hidden in it, and register it", LicenseCommand.Issue, ["json"],
             "--owner RUN/owner.vault --user NAME --id-image FILE --out PASSPORT.png [--registry RUN/licenses.db] [--passphrase-file FILE] [--json]"),
         ["license verify"] = ("reveal the identity in a user-side passport and name its licensee (exit 0 only when licensed)", LicenseCommand.Verify, ["json"],
-            "--owner RUN/owner.vault --passport PASSPORT.png [--registry RUN/licenses.db] [--min-psnr 30] [--min-ssim 0.9] [--min-margin 3]\n" +
-            "  [--min-passport-psnr 25] [--passphrase-file FILE] [--json]"),
+            "--owner RUN/owner.vault --passport PASSPORT.png [--registry RUN/licenses.db] [--min-psnr 25] [--min-ssim 0.8] [--min-margin 3]\n" +
+            "  [--min-passport-psnr 20] [--passphrase-file FILE] [--json]"),
         ["license list"] = ("list the licences in the registry", LicenseCommand.List, ["json"], "--owner RUN/owner.vault | --registry FILE [--json]"),
         ["license revoke"] = ("revoke a user's licence", LicenseCommand.Revoke, [], "--user NAME (--owner RUN/owner.vault | --registry FILE)"),
         ["bench"] = ("engine speed: train/infer images/s of alexnet and resnet18, GEMM GFLOPS (--models, --rounds, --steps)", BenchCommand.Run, ["json"],
