@@ -287,13 +287,13 @@ internal static class Im2Col
                 {
                     var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
                     if (hi <= lo) { row.Clear(); continue; }
-                    int s = kj - g.Padding, length = (hi - lo) * w, start = (lo + ki - g.Padding) * w;
                     row[..(lo * w)].Clear();
                     row[(hi * w)..].Clear();
-                    var block = row.Slice(lo * w, length);
-                    // block[j] = src[start + j + s], read only inside this channel's plane.
-                    if (s >= 0) { src.Slice(start + s, length - s).CopyTo(block); block[(length - s)..].Clear(); }
-                    else { src.Slice(start, length + s).CopyTo(block[(-s)..]); block[..(-s)].Clear(); }
+                    var block = row.Slice(lo * w, (hi - lo) * w);
+                    var (s, first, count, from) = Shift(g, lo, ki, kj, block.Length);
+                    src.Slice(from, count).CopyTo(block.Slice(first, count));
+                    block[..first].Clear();
+                    block[(first + count)..].Clear();
                     ClearBorderColumns(block, w, s);
                 }
             }
@@ -313,14 +313,24 @@ internal static class Im2Col
                 for (int kj = 0; kj < g.KW; kj++)
                 {
                     var block = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset + lo * w, (hi - lo) * w);
-                    int s = kj - g.Padding, length = block.Length, start = (lo + ki - g.Padding) * w;
+                    var (s, first, count, from) = Shift(g, lo, ki, kj, block.Length);
                     // Border columns read outside the image; zero them (dcol is scratch) so one contiguous add is exact.
                     ClearBorderColumns(block, w, s);
-                    if (s >= 0) TensorPrimitives.Add(dst.Slice(start + s, length - s), block[..(length - s)], dst.Slice(start + s, length - s));
-                    else TensorPrimitives.Add(dst.Slice(start, length + s), block[(-s)..], dst.Slice(start, length + s));
+                    var target = dst.Slice(from, count);
+                    TensorPrimitives.Add(target, block.Slice(first, count), target);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Where the block of output rows [lo, …) of tap (ki, kj) meets the input plane: block[j] = plane[from − first + j]
+    /// for j in [first, first + count), with s = kj − padding the column shift; the rest of the block falls outside.
+    /// </summary>
+    private static (int S, int First, int Count, int From) Shift(ConvGeometry g, int lo, int ki, int kj, int length)
+    {
+        int s = kj - g.Padding, start = (lo + ki - g.Padding) * g.InW, first = Math.Max(0, -s);
+        return (s, first, length - Math.Abs(s), start + first + s);
     }
 
     /// <summary>Zeroes, in every row of width <paramref name="w"/>, the columns whose input column ox + s is outside [0, w).</summary>
