@@ -132,6 +132,20 @@ public class OpGradientTests
     [Fact] public void Softmax() => GradCheck.Check(t => F.Softmax(t[0], 1), [R(1, 4, 5)]);
     [Fact] public void LogSoftmax() => GradCheck.Check(t => F.LogSoftmax(t[0], 1), [R(1, 4, 5)]);
     [Fact] public void CrossEntropy() => GradCheck.Check(t => F.CrossEntropy(t[0], [1, 0, 4, 2]), [R(1, 4, 5)]);
+
+    /// <summary>Logits far above exp's float range (~88) must give the exact softmax gradient, not NaN: regression for an
+    /// unshifted softmax that turned an SP training's gradients to NaN while its loss stayed finite.</summary>
+    [Fact]
+    public void CrossEntropyGradientStaysFiniteForHugeLogits()
+    {
+        var logits = new Tensor([500f, 499f, -300f, 1000f, 1000f, 0f], [2, 3]) { RequiresGrad = true };
+        var loss = F.CrossEntropy(logits, [1, 0]);
+        loss.Backward();
+        Assert.Equal((1 + Math.Log(1 + Math.Exp(-1)) + Math.Log(2)) / 2, loss.Item(), 4);
+        float e = MathF.Exp(-1) / (1 + MathF.Exp(-1));   // softmax of row 0: [1 - e, e, 0]
+        float[] expected = [(1 - e) / 2, (e - 1) / 2, 0f, (0.5f - 1) / 2, 0.5f / 2, 0f];
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], logits.Grad!.Data[i], 5);
+    }
     [Fact] public void Mse() => GradCheck.Check(t => F.MseLoss(t[0], t[1]), [R(1, 3, 4), R(2, 3, 4)]);
     [Fact] public void L1() => GradCheck.Check(t => F.L1Loss(t[0], t[1]), [R(1, 3, 4), R(2, 3, 4)]);
     [Fact] public void Hinge() => GradCheck.Check(t => F.Hinge(t[0], 0.1f), [AwayFromZero(1, 3, 4)]);

@@ -63,10 +63,13 @@ public static partial class F
         {
             if ((uint)labels[i] >= (uint)c) throw new ArgumentException($"CrossEntropy: label {labels[i]} of row {i} is outside [0, {c}).");
             var row = logits.Data.AsSpan(i * c, c); var p = prob.AsSpan(i * c, c);
-            TensorPrimitives.SoftMax(row, p);
+            // softmax(x) = exp(x - max) / sum exp(x - max). TensorPrimitives.SoftMax does not shift by the max, so a
+            // logit above ~88 overflowed exp to infinity and made this row's gradient NaN while the loss stayed finite.
             float max = TensorPrimitives.Max(row);
-            double s = 0;
-            foreach (float v in row) s += Math.Exp(v - max);
+            TensorPrimitives.Subtract(row, max, p);
+            TensorPrimitives.Exp(p, p);
+            float s = TensorPrimitives.Sum(p);
+            TensorPrimitives.Divide(p, s, p);
             loss -= row[labels[i]] - max - Math.Log(s);
         }
         var y = Tensor.Scalar((float)(loss / n));
