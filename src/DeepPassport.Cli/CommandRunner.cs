@@ -16,7 +16,7 @@ public static class CommandRunner
             "  --weight-decay 5e-4 --seed N [--milestones 100,150]\n" +
             "  [--scheme none|v1|v2|v3|pan|sp --passport-config PRESET|FILE --key-type random|image|shuffle --sign-loss 0.1\n" +
             "   --pretrained PLAIN.safetensors --trigger DIR --owner-passport A,B | --passport-pool DIR --hash-rule counter|compat\n" +
-            "   --balance-weight W --passphrase-file FILE | --owner-folder] --out RUN [--json]"),
+            "   --balance-weight W --gamma-t-init ones|signature --passphrase-file FILE | --owner-folder] --out RUN [--json]"),
         ["verify"] = ("verify ownership of a deployment with the owner's secrets (--deployment, --owner, --data)", VerifyCommand.Run, ["json"],
             "--deployment FILE --owner RUN/owner.vault|RUN/owner --data DIR [--passphrase-file FILE] [--trigger DIR] [--fake-draws 5]\n" +
             "  [--fake-images 2000] [--min-detection 0.95] [--max-p-value 1e-6] [--min-gap 0.05] [--json]"),

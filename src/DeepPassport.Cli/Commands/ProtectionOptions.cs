@@ -15,13 +15,14 @@ namespace DeepPassport.Cli.Commands;
 /// JSON file), --key-type random|image|shuffle, --sign-loss (alpha), --pretrained (a plain model whose activations
 /// make image/shuffle passports), --trigger (trigger samples in every batch: V3's, optional for PAN and SP); for SP
 /// --owner-passport A,B or --passport-pool DIR (the owner passport's two images), --hash-rule counter|compat and
-/// --balance-weight.
+/// --balance-weight and --gamma-t-init ones|signature.
 /// </summary>
 public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Config, KeyType KeyType, float SignLossAlpha, string? Pretrained,
-    string? TriggerDir, IReadOnlyList<string>? OwnerPassportFiles, string? PassportPool, HashRule HashRule, float BalanceWeight)
+    string? TriggerDir, IReadOnlyList<string>? OwnerPassportFiles, string? PassportPool, HashRule HashRule, float BalanceWeight,
+    bool GammaTAtSignature = false)
 {
     public static readonly string[] SchemeNames = ["none", "v1", "v2", "v3", "pan", "sp"];
-    private static readonly string[] PassportOptions = ["passport-config", "key-type", "sign-loss", "pretrained", "trigger", "owner-passport", "passport-pool", "hash-rule", "balance-weight"];
+    private static readonly string[] PassportOptions = ["passport-config", "key-type", "sign-loss", "pretrained", "trigger", "owner-passport", "passport-pool", "hash-rule", "balance-weight", "gamma-t-init"];
 
     /// <summary>Null for --scheme none (a plain model); passport options without a scheme are an error.</summary>
     public static ProtectionOptions? Parse(Options o, string arch, string schemeFallback = "none", string? keyTypeFallback = null)
@@ -39,7 +40,7 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
             if (given.Contains(option) && !schemes.Contains(s))
                 throw new UsageException($"{o.Command}: --{option} belongs to --scheme {string.Join("|", schemes.Select(x => x.ToString().ToLowerInvariant()))}.");
         }
-        Only("owner-passport", PassportScheme.Sp); Only("passport-pool", PassportScheme.Sp); Only("hash-rule", PassportScheme.Sp); Only("balance-weight", PassportScheme.Sp);
+        Only("owner-passport", PassportScheme.Sp); Only("passport-pool", PassportScheme.Sp); Only("hash-rule", PassportScheme.Sp); Only("balance-weight", PassportScheme.Sp); Only("gamma-t-init", PassportScheme.Sp);
         Only("trigger", PassportScheme.V3, PassportScheme.Pan, PassportScheme.Sp);
         // Defaults of the reference code: DeepIPR shuffle passports, PAN random ones, SP image passports from the owner passport.
         var key = o.Choice("key-type", s switch { PassportScheme.Pan => "random", PassportScheme.Sp => "image", _ => keyTypeFallback ?? "shuffle" }, [.. KeyTypes.Names]);
@@ -61,7 +62,8 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
         if (ownerPassport is not null && ownerPassport.Length != 2) throw new UsageException($"{o.Command}: --owner-passport takes two image files, A,B (for P_beta and P_gamma).");
         var rule = o.Choice("hash-rule", "counter", "counter", "compat") == "compat" ? HashRule.Compat : HashRule.Counter;
         float balance = (float)o.Double("balance-weight", arch == "alexnet" ? 0.1 : 1.0, min: 0);
-        return new ProtectionOptions(s, passportConfig, KeyTypes.Parse(key), alpha, pretrained, o.String("trigger"), ownerPassport, o.String("passport-pool"), rule, balance);
+        bool gammaTAtSignature = o.Choice("gamma-t-init", "ones", "ones", "signature") == "signature";
+        return new ProtectionOptions(s, passportConfig, KeyTypes.Parse(key), alpha, pretrained, o.String("trigger"), ownerPassport, o.String("passport-pool"), rule, balance, gammaTAtSignature);
     }
 
     /// <summary>The owner's keys, the model built around them, and (SP) the owner passport.</summary>
@@ -89,6 +91,7 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
         {
             BalanceWeight = Scheme == PassportScheme.Sp ? BalanceWeight : 0,
         };
+        if (GammaTAtSignature) model.StartTransitionsAtSignature();
         return (model, ownerPassport);
     }
 
@@ -109,5 +112,5 @@ public sealed record ProtectionOptions(PassportScheme Scheme, PassportConfig Con
 
     public string Describe() =>
         $"scheme {Scheme.ToString().ToLowerInvariant()}, passport layers {string.Join(", ", Config.Layers.Select(l => l.Path))}, key type {KeyType.ToOptionString()}, sign loss {SignLossAlpha}" +
-        (Scheme == PassportScheme.Sp ? $", hash rule {HashRule.ToString().ToLowerInvariant()}, balance weight {BalanceWeight}" : "");
+        (Scheme == PassportScheme.Sp ? $", hash rule {HashRule.ToString().ToLowerInvariant()}, balance weight {BalanceWeight}, gamma_t init {(GammaTAtSignature ? "signature" : "ones")}" : "");
 }

@@ -68,6 +68,13 @@ public sealed class PassportModel : IBranchedModel
     public Tensor? BalanceLoss() =>
         BalanceWeight == 0 ? null : Sum(PassportLayers.Select(p => p.Block.BalanceLoss()).OfType<Tensor>()) is { } sum ? sum * BalanceWeight : null;
 
+    /// <summary>SP: starts every layer's gamma_t at the signature's signs (<see cref="SpPassportBlock.StartTransitionAtSignature"/>).</summary>
+    public void StartTransitionsAtSignature()
+    {
+        foreach (var (_, block) in PassportLayers)
+            if (block is SpPassportBlock sp) sp.StartTransitionAtSignature();
+    }
+
     /// <summary>The weight w of the balance losses in the training objective.</summary>
     public float BalanceWeight { get; init; }
 

@@ -141,7 +141,7 @@ public class PanSpCliTests
         File.WriteAllText(passphraseFile, "correct horse battery staple\n");
         var args = new List<string> { "train", "--arch", "alexnet", "--scheme", scheme, "--norm", "bn", "--data", data, "--train-batches", "1",
             "--epochs", "1", "--batch-size", "16", "--seed", "4", "--out", run, "--passphrase-file", passphraseFile, "--json" };
-        if (scheme == "sp") args.AddRange(["--owner-passport", Photo(run, "a.png", 1) + "," + Photo(run, "b.png", 2), "--balance-weight", "0.1"]);
+        if (scheme == "sp") args.AddRange(["--owner-passport", Photo(run, "a.png", 1) + "," + Photo(run, "b.png", 2), "--balance-weight", "0.1", "--gamma-t-init", "signature"]);
         var r = CliHarness.Run([.. args]);
         Assert.True(r.ExitCode == 0, r.Error);
         var deploymentPath = Path.Combine(run, "deployment.safetensors");
@@ -187,5 +187,11 @@ public class PanSpCliTests
         Assert.Contains("two image files", r.Error);
         r = CliHarness.Run("train", "--scheme", "sp", "--key-type", "random", "--data", data, "--out", run);
         Assert.Equal(2, r.ExitCode);
+        r = CliHarness.Run("train", "--scheme", "pan", "--gamma-t-init", "signature", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--gamma-t-init belongs to --scheme sp", r.Error);
+        r = CliHarness.Run("train", "--scheme", "sp", "--gamma-t-init", "zeros", "--data", data, "--out", run);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--gamma-t-init", r.Error);
     }
 }

@@ -58,6 +58,24 @@ public class PanSpLayerTests
     }
 
     [Fact]
+    public void SpGammaTStartedAtTheSignatureCarriesEveryBitFromTheFirstStep()
+    {
+        var sw = new BranchSwitch();
+        var sig = Sig(16);
+        var sp = new SpPassportBlock(3, 16, 3, 1, 1, NormType.Bn, relu: true, sig, P(1), P(2), sw, new Rng(3));
+        Assert.All(sp.GammaT.Value.Data, v => Assert.Equal(1f, v));   // the released code's start
+        sp.StartTransitionAtSignature();
+        var s = sp.PassportScale().Data;
+        for (int c = 0; c < 16; c++)
+        {
+            Assert.Equal(1f, MathF.Abs(sp.GammaT.Value.Data[c]));
+            Assert.Equal(sig[c], MathF.Sign(sp.SignScale().Data[c] == 0 ? 1 : sp.SignScale().Data[c]));
+            Assert.Equal(MathF.Abs(s[c]), MathF.Abs(sp.SignScale().Data[c]), 1e-6f);
+        }
+        Assert.Equal(1.0, sig.DetectionRate(sp.SignScale().Data));
+    }
+
+    [Fact]
     public void PanVerificationBranchTakesItsAffineFromTheMlpOfThePooledPassport()
     {
         var (pan, sw) = Make((sw, rng) => new PanPassportBlock(3, 8, 3, 1, 1, NormType.Bn, relu: true, Sig(8), P(1), P(2), sw, rng));
