@@ -25,12 +25,12 @@ public static class CommandRunner
         ["fetch"] = ("download and verify an official data set (--dataset cifar10|cifar100, --out DIR)", FetchCommand.Run, [],
             "--dataset cifar10|cifar100 [--out DIR]"),
         ["isn train"] = ("train the invertible steganographic network that hides identities in the owner passport (SP licences)", IsnCommand.Train, ["json", "no-key-texture-wrong-keys"],
-            "--images DIR[,DIR...] --key IMAGE --out DIR [--holdout 4] [--size 32] [--blocks 4] [--pairs 4] [--steps 5500] [--lr 5e-4]\n" +
+            "--images DIR[,DIR...] --key IMAGE --out DIR [--owner RUN/owner.vault [--passphrase-file FILE]] [--holdout 4] [--size 32] [--blocks 4] [--pairs 4] [--steps 5500] [--lr 5e-4]\n" +
             "  [--lr-final 0.05] [--clip-factor 3] [--validate-every 100] [--wrong-key-weight 1] [--no-key-texture-wrong-keys] [--seed 0] [--json]"),
         ["isn attach"] = ("move a trained ISN and its key into the owner vault", IsnCommand.Attach, [],
             "--owner RUN/owner.vault|RUN/owner --isn DIR [--passphrase-file FILE]"),
         ["isn eval"] = ("ISN quality on held-out images: stego and revealed PSNR/SSIM, reveals with wrong keys and noise", IsnCommand.Eval, ["json"],
-            "--isn DIR --images DIR[,DIR...]|LIST.txt [--wrong-keys DIR[,DIR...]] [--noise-keys 5] [--json]"),
+            "--isn DIR --images DIR[,DIR...]|LIST.txt [--cover IMAGE] [--wrong-keys DIR[,DIR...]] [--noise-keys 5] [--json]"),
         ["license issue"] = ("issue a user-side passport (PNG) with the user's identity image hidden in it, and register it", LicenseCommand.Issue, ["json"],
             "--owner RUN/owner.vault --user NAME --id-image FILE --out PASSPORT.png [--registry RUN/licenses.db] [--passphrase-file FILE] [--json]"),
         ["license verify"] = ("reveal the identity in a user-side passport and name its licensee (exit 0 only when licensed)", LicenseCommand.Verify, ["json"],

@@ -10,6 +10,9 @@ namespace DeepPassport.Cli.Commands;
 /// <summary>`deeppassport isn train|attach|eval`: the invertible steganographic network that licences are made with.</summary>
 public static class IsnCommand
 {
+    /// <summary>The cover an ISN trained with --owner hides in, kept beside it (the folder is secret: it holds the key).</summary>
+    public const string CoverFile = "cover.png";
+
     /// <summary>Image files of one or more folders (comma-separated), sorted by name within each folder; a .txt file
     /// lists image paths one a line (as the holdout.txt that `isn train` writes).</summary>
     public static List<string> ImageFiles(string folders, string option)
@@ -52,8 +55,19 @@ public static class IsnCommand
             KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
+        // --owner: hide in that owner's passport only (the cover every licence uses), and attach the ISN when done.
+        string? ownerPath = o.String("owner");
+        if (ownerPath is not null) Passphrase.Declare(o, creating: false);
         bool json = o.Flag("json");
         o.EnsureAllUsed();
+        string? passphrase = null;
+        if (ownerPath is not null)
+        {
+            var (owner, pass) = LoadOwner(o, ownerPath, "isn train");
+            RequireSpOwner(owner, ownerPath);
+            passphrase = pass;
+            options = options with { Cover = owner.OwnerPassport![0] };
+        }
         options.Validate();
         if (images.Count < holdout + 2) throw new UsageException($"isn train: --images has {images.Count} images; {holdout} are held out (--holdout), at least 2 must remain to train on.");
         if (File.Exists(Path.Combine(outDir, IsnBundle.WeightsFile))) throw new UsageException($"isn train: '{outDir}' already holds an ISN; choose another --out (a trained ISN is never overwritten).");
@@ -81,10 +95,14 @@ public static class IsnCommand
             if (!json) bar.Report(p.Step, $"loss {p.Loss:G4}");
         });
         IsnProgress? best = null;
-        new IsnTrainer(options).Train(train, heldOut.Select(ImageFile.Read).ToList(), key, progress, (bundle, report) => { bundle.Save(outDir); best = report; });
+        IsnBundle? kept = null;
+        new IsnTrainer(options).Train(train, heldOut.Select(ImageFile.Read).ToList(), key, progress, (bundle, report) => { bundle.Save(outDir); kept = bundle; best = report; });
+        if (options.Cover is not null) Png.Write(Path.Combine(outDir, CoverFile), IsnBundle.Fit(options.Cover, options.ImageSize));
+        if (ownerPath is not null && kept is not null) SaveOwner(ownerPath, passphrase, (owner) => owner with { Isn = kept });
         if (json) Console.WriteLine(JsonSerializer.Serialize(new { out_dir = outDir, best_step = best?.Step, stego_psnr = best?.StegoPsnr, reveal_psnr = best?.RevealPsnr }));
         else Console.WriteLine($"kept step {best?.Step} (stego {best?.StegoPsnr:F2} dB, revealed {best?.RevealPsnr:F2} dB); wrote {Path.Combine(outDir, IsnBundle.WeightsFile)}, {IsnBundle.KeyFile}, metrics.jsonl, holdout.txt.\n" +
-            $"The folder is secret (it holds the key): move it into the owner vault with `deeppassport isn attach --owner RUN/owner.vault --isn {outDir}`.");
+            (ownerPath is null ? $"The folder is secret (it holds the key): move it into the owner vault with `deeppassport isn attach --owner RUN/owner.vault --isn {outDir}`."
+                : $"Attached it to {ownerPath}. The folder holds the same secrets (the key, the cover): delete it or keep it as safely as the vault."));
         return 0;
     }
 
@@ -94,28 +112,34 @@ public static class IsnCommand
         Passphrase.Declare(o, creating: false);
         o.EnsureAllUsed();
         var bundle = IsnBundle.Load(isnDir);
-        if (Directory.Exists(ownerPath))
-        {
-            var owner = OwnerSecrets.Load(ownerPath);
-            RequireSpOwner(owner, ownerPath);
-            (owner with { Isn = bundle }).Save(ownerPath);
-        }
-        else if (File.Exists(ownerPath))
-        {
-            string pass = Passphrase.Resolve(o, creating: false);
-            var owner = OwnerSecrets.LoadVault(ownerPath, pass);
-            RequireSpOwner(owner, ownerPath);
-            (owner with { Isn = bundle }).SaveVault(ownerPath, pass);
-        }
-        else throw new UsageException($"isn attach: --owner '{ownerPath}' is neither an owner vault file nor an owner folder.");
+        var (owner, pass) = LoadOwner(o, ownerPath, "isn attach");
+        RequireSpOwner(owner, ownerPath);
+        if (bundle.CoverMismatch(owner.OwnerPassport![0]) is { } why) throw new UsageException($"isn attach: --isn '{isnDir}': {why}.");
+        SaveOwner(ownerPath, pass, x => x with { Isn = bundle });
         Console.WriteLine($"attached the ISN ({bundle.Network.BlockCount} blocks, {bundle.ImageSize}x{bundle.ImageSize}) and its key to {ownerPath}. '{isnDir}' holds the same secrets: delete it or keep it as safely as the vault.");
         return 0;
+    }
+
+    /// <summary>An owner folder (no passphrase) or vault file (passphrase resolved now).</summary>
+    private static (OwnerSecrets Owner, string? Passphrase) LoadOwner(Options o, string ownerPath, string command)
+    {
+        if (Directory.Exists(ownerPath)) return (OwnerSecrets.Load(ownerPath), null);
+        if (!File.Exists(ownerPath)) throw new UsageException($"{command}: --owner '{ownerPath}' is neither an owner vault file nor an owner folder.");
+        string pass = Passphrase.Resolve(o, creating: false);
+        return (OwnerSecrets.LoadVault(ownerPath, pass), pass);
+    }
+
+    /// <summary>Re-reads the owner (it may have changed during a long training), applies <paramref name="change"/>, saves it back.</summary>
+    private static void SaveOwner(string ownerPath, string? passphrase, Func<OwnerSecrets, OwnerSecrets> change)
+    {
+        if (passphrase is null) change(OwnerSecrets.Load(ownerPath)).Save(ownerPath);
+        else change(OwnerSecrets.LoadVault(ownerPath, passphrase)).SaveVault(ownerPath, passphrase);
     }
 
     private static void RequireSpOwner(OwnerSecrets owner, string path)
     {
         if (owner.OwnerPassport is not { Count: > 0 })
-            throw new UsageException($"isn attach: '{path}' is not a Steganographic Passport owner (train --scheme sp); only SP owners issue licences.");
+            throw new UsageException($"--owner '{path}' is not a Steganographic Passport owner (train --scheme sp); only SP owners issue licences.");
     }
 
     /// <summary>
@@ -124,15 +148,21 @@ public static class IsnCommand
     /// </summary>
     public static int Eval(Options o)
     {
-        var bundle = IsnBundle.Load(o.Required("isn"));
+        string isnDir = o.Required("isn");
+        var bundle = IsnBundle.Load(isnDir);
         var images = ImageFiles(o.Required("images"), "images");
+        // An ISN trained on one cover (isn train --owner) is measured in that cover: --cover, or the one kept beside it.
+        string? coverPath = o.String("cover") ?? (File.Exists(Path.Combine(isnDir, CoverFile)) ? Path.Combine(isnDir, CoverFile) : null);
         var wrongKeys = o.String("wrong-keys") is { } wk ? ImageFiles(wk, "wrong-keys") : [];
         int noiseDraws = o.Int("noise-keys", 5, min: 0, max: 1000);
         bool json = o.Flag("json");
         o.EnsureAllUsed();
         if (images.Count < 2) throw new UsageException("isn eval: --images needs at least 2 images (a secret and a cover).");
         int s = bundle.ImageSize;
-        var fitted = images.Select(f => IsnBundle.Fit(ImageFile.Read(f), s)).ToList();
+        if (coverPath is not null && !File.Exists(coverPath)) throw new UsageException($"isn eval: --cover '{coverPath}' does not exist.");
+        var cover = coverPath is null ? null : ImageFile.Read(coverPath);
+        if (cover is not null && bundle.CoverMismatch(cover) is { } why) throw new UsageException($"isn eval: --cover '{coverPath}': {why}.");
+        var (secrets, covers) = IsnTrainer.ValidationPairs(images.Select(ImageFile.Read).ToList(), s, cover);
         // A folder of textures may hold the genuine key too: a wrong key is any image other than it.
         var named = wrongKeys.Select(f => (Name: Path.GetFileName(f), Key: IsnBundle.PrepareKey(ImageFile.Read(f), s)))
             .Where(k => !k.Key.Pixels.AsSpan().SequenceEqual(bundle.Key.Pixels)).ToList();
@@ -142,11 +172,11 @@ public static class IsnCommand
         var keys = named.Select(k => k.Key).ToList();
         var perKey = new double[keys.Count];   // each wrong key's best (highest) reveal PSNR over the pairs
         var stego = new List<double>(); var reveal = new List<double>(); var ssim = new List<double>(); var wrong = new List<double>();
-        for (int i = 0; i + 1 < fitted.Count; i += 2)
+        for (int i = 0; i < secrets.Count; i++)
         {
-            Image secret = fitted[i], cover = fitted[i + 1];
-            var p = bundle.Network.HideImage(cover, secret);
-            stego.Add(ImageQuality.Psnr(p, cover));
+            Image secret = secrets[i];
+            var p = bundle.Network.HideImage(covers[i], secret);
+            stego.Add(ImageQuality.Psnr(p, covers[i]));
             var r = bundle.Network.RevealImage(p, bundle.Key);
             reveal.Add(ImageQuality.Psnr(r, secret));
             ssim.Add(ImageQuality.Ssim(r, secret));

@@ -18,6 +18,7 @@ public static class UserPassport
             throw new InvalidDataException($"{ownerSource}: licences need a Steganographic Passport owner (train --scheme sp): these secrets hold no owner passport image to hide identities in.");
         if (owner.Isn is null)
             throw new InvalidDataException($"{ownerSource}: holds no ISN. Train one with `deeppassport isn train`, then `deeppassport isn attach --owner {ownerSource} --isn DIR`.");
+        if (owner.Isn.CoverMismatch(passport[0]) is { } why) throw new InvalidDataException($"{ownerSource}: {why}.");
         return (owner.Isn, IsnBundle.Fit(passport[0], owner.Isn.ImageSize));
     }
 

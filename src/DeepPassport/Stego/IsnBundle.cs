@@ -9,9 +9,10 @@ namespace DeepPassport.Stego;
 /// What the owner needs to issue and check licences: the trained ISN, the steganographic key image k_s, and the image
 /// size S both work at (passports and identity images are resized to S x S). Stored as two files, in a folder
 /// (<c>isn train --out</c>) or inside the owner vault under <c>isn/</c>:
-/// <c>isn.safetensors</c> (weights by name, metadata format/blocks/image_size) and <c>key.png</c> (the key at S x S, lossless).
+/// <c>isn.safetensors</c> (weights by name, metadata format/blocks/image_size, and cover_sha256 for an ISN trained on one
+/// cover) and <c>key.png</c> (the key at S x S, lossless).
 /// </summary>
-public sealed record IsnBundle(Isn Network, Image Key, int ImageSize)
+public sealed record IsnBundle(Isn Network, Image Key, int ImageSize, string? CoverDigest = null)
 {
     public const string Format = "deeppassport-isn";
     public const string WeightsFile = "isn.safetensors", KeyFile = "key.png";
@@ -28,6 +29,15 @@ public sealed record IsnBundle(Isn Network, Image Key, int ImageSize)
         return side == size ? square : ImageResize.Area(square, size, size);
     }
 
+    /// <summary>Hex SHA-256 of the cover as the ISN sees it (<see cref="Fit"/> to S x S, RGB8 pixels): which owner passport an
+    /// ISN trained on one cover belongs to, without keeping the passport in the ISN's files.</summary>
+    public static string DigestOf(Image cover, int size) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Fit(cover, size).Pixels));
+
+    /// <summary>Null when this ISN hides in any cover or was trained on <paramref name="cover"/>; otherwise why it does not fit.</summary>
+    public string? CoverMismatch(Image cover) =>
+        CoverDigest is null || CoverDigest == DigestOf(cover, ImageSize) ? null
+            : "this ISN was trained to hide in another owner passport (cover_sha256 differs); train one on this owner's passport (isn train --owner)";
+
     /// <summary>The two files by name.</summary>
     public IReadOnlyDictionary<string, byte[]> ToFiles() => new Dictionary<string, byte[]>
     {
@@ -36,6 +46,7 @@ public sealed record IsnBundle(Isn Network, Image Key, int ImageSize)
             ["format"] = Format,
             ["blocks"] = Network.BlockCount.ToString(CultureInfo.InvariantCulture),
             ["image_size"] = ImageSize.ToString(CultureInfo.InvariantCulture),
+            ["cover_sha256"] = CoverDigest ?? "",
         }),
         [KeyFile] = Png.Encode(Key),
     };
@@ -58,7 +69,10 @@ public sealed record IsnBundle(Isn Network, Image Key, int ImageSize)
         var key = Png.Decode(Entry(KeyFile), Path.Combine(source, KeyFile));
         if (key.Width != size || key.Height != size || key.Channels != 3)
             throw new InvalidDataException($"{Path.Combine(source, KeyFile)}: the key is {key.Width}x{key.Height}x{key.Channels}, expected {size}x{size} RGB.");
-        return new IsnBundle(network, key, size);
+        string? cover = meta.TryGetValue("cover_sha256", out var c) && c.Length > 0 ? c : null;
+        if (cover is not null && (cover.Length != 64 || !cover.All(Uri.IsHexDigit)))
+            throw new InvalidDataException($"{weightsPath}: metadata \"cover_sha256\" must be 64 hex digits.");
+        return new IsnBundle(network, key, size, cover);
     }
 
     /// <summary>Writes the two files into <paramref name="dir"/> (created if needed).</summary>

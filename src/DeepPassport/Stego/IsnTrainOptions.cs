@@ -46,6 +46,13 @@ public sealed record IsnTrainOptions
     /// photos' crops and noise: the hardest wrong keys there are.</summary>
     public bool KeyTextureWrongKeys { get; init; } = true;
 
+    /// <summary>
+    /// The one cover this ISN will ever hide in (the SP owner passport p_o, reference-spec §4.3), or null to hide in random
+    /// photo crops. Every user-side passport is p_o with an identity hidden in it, so an ISN trained on p_o alone knows
+    /// the background it hides in: the reveal need not tell the cover's detail from the payload.
+    /// </summary>
+    public Engine.Imaging.Image? Cover { get; init; }
+
     /// <summary>The MSE a wrong key's reveal must at least reach: 0.05 is a PSNR of 13 dB.</summary>
     public float WrongKeyMse { get; init; } = 0.05f;
 

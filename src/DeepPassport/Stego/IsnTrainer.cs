@@ -8,7 +8,7 @@ namespace DeepPassport.Stego;
 /// <summary>
 /// Trains an ISN to hide one image in another and reveal it with the key (reference-spec §4.2.4). Each step draws
 /// 2·pairs random crops (with random horizontal and vertical flips) from the training images: the first half are the
-/// secrets, the second half the covers. The learning rate falls along a cosine (<see cref="IsnTrainOptions.LearningRateAt"/>).
+/// secrets, the second half the covers (or, given <see cref="IsnTrainOptions.Cover"/>, pairs secrets all hidden in that cover). The learning rate falls along a cosine (<see cref="IsnTrainOptions.LearningRateAt"/>).
 /// Four things the original lacks:
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
@@ -48,7 +48,10 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var pool = images.Select(i => ImageResize.ShorterSide(ImageOps.ToRgb(i), s + s / 2)).ToList();
         // The key's own texture at twice the working size: its crops look like the key and are not the key.
         var keyTexture = ImageResize.ShorterSide(ImageOps.ToRgb(key), 2 * s);
-        var (valSecret, valCover) = ValidationPairs(validation, s);
+        var fixedCover = Options.Cover is { } c ? IsnBundle.Fit(c, s) : null;
+        string? coverDigest = fixedCover is null ? null : IsnBundle.DigestOf(fixedCover, s);
+        var (valSecret, valCover) = ValidationPairs(validation, s, fixedCover);
+        var coverBatch = fixedCover is null ? null : Repeat(ToBatch([fixedCover]), pairs);
 
         var parameters = isn.Parameters().ToList();
         float lrScale = 1f;   // halved by every roll-back
@@ -67,9 +70,9 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             // The step's tensors borrow pooled storage and give it back when the step ends (skipped steps too).
             using var scope = TensorScope.Begin();
             float lr = adam.LearningRate = lrScale * Options.LearningRateAt(step);
-            var batch = ToBatch(Enumerable.Range(0, 2 * pairs).Select(_ => Augment(pool[rng.NextInt(pool.Count)], s, rng)).ToList());
+            var batch = ToBatch(Enumerable.Range(0, coverBatch is null ? 2 * pairs : pairs).Select(_ => Augment(pool[rng.NextInt(pool.Count)], s, rng)).ToList());
             var secret = batch.Slice(0, pairs);
-            var cover = batch.Slice(pairs, pairs);
+            var cover = coverBatch ?? batch.Slice(pairs, pairs);
             adam.ZeroGrad();
             var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, s, rng)).ToList());
             var loss = Loss(isn, cover, secret, keyBatch, wrong);
@@ -126,13 +129,13 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 if (Math.Min(stegoPsnr, revealPsnr) > best)
                 {
                     best = Math.Min(stegoPsnr, revealPsnr);
-                    bestBundle = new IsnBundle(Clone(isn), keyImage, s);
+                    bestBundle = new IsnBundle(Clone(isn), keyImage, s, coverDigest);
                     checkpoint?.Invoke(bestBundle, report);
                 }
             }
             progress?.Report(report);
         }
-        return bestBundle ?? new IsnBundle(isn, keyImage, s);
+        return bestBundle ?? new IsnBundle(isn, keyImage, s, coverDigest);
     }
 
     /// <summary>
@@ -154,15 +157,60 @@ public sealed class IsnTrainer(IsnTrainOptions options)
 
     /// <summary>
     /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
-    /// noise, a near-flat image, or (the hard case) a crop of the key's own texture at another scale and place.
+    /// noise, a near-flat image, a synthetic texture, or (the hard case) a crop of the key's own texture at another
+    /// scale and place.
     /// </summary>
-    private static Image WrongKey(List<Image> photos, Image? keyTexture, int size, Rng rng) => rng.NextInt(keyTexture is null ? 3 : 4) switch
+    private static Image WrongKey(List<Image> photos, Image? keyTexture, int size, Rng rng) => rng.NextInt(keyTexture is null ? 4 : 5) switch
     {
         0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
         1 => NoiseImage(size, rng),
         2 => FlatImage(size, rng),
+        3 => SyntheticTexture(size, rng),
         _ => Augment(keyTexture!, size, rng),
     };
+
+    /// <summary>
+    /// A random texture: a random mean colour, plus 1-4 gratings (random orientation, frequency, phase and colour) and
+    /// noise smoothed over a random radius, each at a random contrast. The ISN tells keys apart by their look, so a
+    /// wrong key it has never seen that looks like the key reveals (measured: DTD crosshatched, blotchy, braided);
+    /// these cover the space of looks the few photos and noise leave open.
+    /// </summary>
+    public static Image SyntheticTexture(int size, Rng rng)
+    {
+        var v = new float[3 * size * size];   // HWC, levels around 0
+        int gratings = 1 + rng.NextInt(4);
+        for (int g = 0; g < gratings; g++)
+        {
+            double angle = Math.PI * rng.NextDouble(), freq = 2 * Math.PI * (0.03 + 0.45 * rng.NextDouble()), phase = 2 * Math.PI * rng.NextDouble();
+            double fx = freq * Math.Cos(angle), fy = freq * Math.Sin(angle);
+            Span<float> colour = [(float)(80 * rng.NextNormal()), (float)(80 * rng.NextNormal()), (float)(80 * rng.NextNormal())];
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                {
+                    float w = (float)Math.Sin(fx * x + fy * y + phase);
+                    for (int ch = 0; ch < 3; ch++) v[(y * size + x) * 3 + ch] += colour[ch] * w / gratings;
+                }
+        }
+        // Noise box-blurred over a (2r+1)^2 window, wrapping at the edges.
+        int r = rng.NextInt(4);
+        float noiseLevel = (float)(60 * rng.NextDouble()) * (2 * r + 1);
+        var noise = new float[v.Length];
+        for (int i = 0; i < noise.Length; i++) noise[i] = (float)rng.NextNormal();
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                for (int ch = 0; ch < 3; ch++)
+                {
+                    float sum = 0;
+                    for (int dy = -r; dy <= r; dy++)
+                        for (int dx = -r; dx <= r; dx++)
+                            sum += noise[(((y + dy + size) % size) * size + (x + dx + size) % size) * 3 + ch];
+                    v[(y * size + x) * 3 + ch] += noiseLevel * sum / ((2 * r + 1) * (2 * r + 1));
+                }
+        var image = new Image(size, size, 3);
+        Span<float> mean = [(float)(255 * rng.NextDouble()), (float)(255 * rng.NextDouble()), (float)(255 * rng.NextDouble())];
+        for (int i = 0; i < v.Length; i++) image.Pixels[i] = (byte)Math.Clamp(MathF.Round(mean[i % 3] + v[i]), 0, 255);
+        return image;
+    }
 
     /// <summary>
     /// One random colour with weak noise (σ up to 16 levels): a near-flat key. Measured: without these, flat or dark
@@ -198,9 +246,11 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         return (stegoSum / covers.Count, revealSum / covers.Count);
     }
 
-    private static (List<Image> Secrets, List<Image> Covers) ValidationPairs(IReadOnlyList<Image> validation, int size)
+    /// <summary>Consecutive images as (secret, cover) pairs; with a fixed cover every image is a secret hidden in it.</summary>
+    public static (List<Image> Secrets, List<Image> Covers) ValidationPairs(IReadOnlyList<Image> validation, int size, Image? cover = null)
     {
         var fitted = validation.Select(v => IsnBundle.Fit(v, size)).ToList();
+        if (cover is not null) return (fitted, fitted.Select(_ => IsnBundle.Fit(cover, size)).ToList());
         var secrets = new List<Image>(); var covers = new List<Image>();
         for (int i = 0; i + 1 < fitted.Count; i += 2) { secrets.Add(fitted[i]); covers.Add(fitted[i + 1]); }
         return (secrets, covers);

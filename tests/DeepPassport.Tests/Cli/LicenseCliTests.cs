@@ -171,6 +171,50 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         Assert.False(File.Exists(Path.Combine(dir, "x.png")));
     }
 
+    /// <summary>
+    /// `isn train --owner` hides in that owner's passport only, attaches the ISN when done and keeps the cover beside it;
+    /// `isn eval` then measures in that cover; such an ISN cannot be attached to, or issue for, another owner.
+    /// </summary>
+    [Fact]
+    public void AnIsnTrainedOnTheOwnerPassportBelongsToThatOwner()
+    {
+        string SpOwner(ulong seed)
+        {
+            var dir = CliHarness.TempDir();
+            var ownerPassport = new[] { Owner.Photo(40, 36, seed), Owner.Photo(40, 36, seed + 1) };
+            var config = PassportConfig.Load("alexnet-last3", "alexnet");
+            var keys = PassportKeys.CreateFromOwnerPassport(config, ownerPassport, NormType.Bn, new Engine.Tensors.Rng(1));
+            RunArtefacts.Save(dir, new PassportModel("alexnet", 10, PassportScheme.Sp, NormType.Bn, keys, 1), config, KeyType.Image, 0.1f, 1,
+                ownerPassport, passphrase: Passphrase);
+            return Path.Combine(dir, RunArtefacts.OwnerVaultFile);
+        }
+        string mine = SpOwner(31), other = SpOwner(41), isn = Path.Combine(CliHarness.TempDir(), "isn");
+        var r = CliHarness.Run("isn", "train", "--images", Path.Combine(_owner.Dir, "photos"), "--key", Path.Combine(_owner.Dir, "key.png"), "--out", isn,
+            "--size", "16", "--blocks", "1", "--pairs", "2", "--steps", "20", "--validate-every", "10", "--holdout", "2",
+            "--owner", mine, "--passphrase-file", _owner.PassFile);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.True(File.Exists(Path.Combine(isn, "cover.png")));
+        var secrets = OwnerSecrets.LoadVault(mine, Passphrase);
+        Assert.NotNull(secrets.Isn);
+        Assert.Equal(DeepPassport.Stego.IsnBundle.DigestOf(secrets.OwnerPassport![0], 16), secrets.Isn!.CoverDigest);
+
+        // Each held-out photo is a secret hidden in the one cover.
+        r = CliHarness.Run("isn", "eval", "--isn", isn, "--images", Path.Combine(isn, "holdout.txt"), "--noise-keys", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(2, JsonDocument.Parse(r.Out).RootElement.GetProperty("pairs").GetInt32());
+        r = CliHarness.Run("isn", "eval", "--isn", isn, "--images", Path.Combine(isn, "holdout.txt"), "--cover", Path.Combine(_owner.Dir, "key.png"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("another owner passport", r.Error);
+
+        r = CliHarness.Run("isn", "attach", "--owner", other, "--isn", isn, "--passphrase-file", _owner.PassFile);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("another owner passport", r.Error);
+        Assert.Null(OwnerSecrets.LoadVault(other, Passphrase).Isn);
+        r = CliHarness.Run("license", "issue", "--owner", mine, "--passphrase-file", _owner.PassFile, "--user", "gina",
+            "--id-image", _owner.Identity("gina", 20, 200, 20), "--out", Path.Combine(CliHarness.TempDir(), "gina.png"), "--registry", Path.Combine(CliHarness.TempDir(), "l.db"));
+        Assert.True(r.ExitCode == 0, r.Error);
+    }
+
     /// <summary>`isn eval` leaves the genuine key out of the wrong keys and names the wrong keys that came closest.</summary>
     [Fact]
     public void IsnEvalReportsWrongKeysByName()

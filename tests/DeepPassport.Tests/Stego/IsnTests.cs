@@ -123,6 +123,31 @@ public class IsnTests
     }
 
     [Fact]
+    public void TrainingOnOneCoverHidesEverySecretInItAndRecordsItsDigest()
+    {
+        var cover = Noise(1, 20, 21)[0];
+        var options = new IsnTrainOptions { ImageSize = 16, Blocks = 1, Pairs = 2, Steps = 4, ValidateEvery = 2, Seed = 1, Cover = cover };
+        var bundle = new IsnTrainer(options).Train(Noise(6, 24, 22), Noise(3, 16, 23), Noise(1, 16, 24)[0]);
+        Assert.Equal(IsnBundle.DigestOf(cover, 16), bundle.CoverDigest);
+        var (secrets, covers) = IsnTrainer.ValidationPairs(Noise(3, 16, 23), 16, cover);
+        Assert.Equal(3, secrets.Count);                                    // every image a secret, not pairs
+        Assert.All(covers, c => Assert.Equal(IsnBundle.Fit(cover, 16).Pixels, c.Pixels));
+    }
+
+    [Fact]
+    public void SyntheticTexturesAreSeededAndVaried()
+    {
+        var a = IsnTrainer.SyntheticTexture(32, new Rng(5));
+        Assert.Equal(a.Pixels, IsnTrainer.SyntheticTexture(32, new Rng(5)).Pixels);
+        var textures = Enumerable.Range(0, 20).Select(i => IsnTrainer.SyntheticTexture(32, new Rng((ulong)(100 + i)))).ToList();
+        // Not flat, and no two alike.
+        Assert.All(textures, t => Assert.True(t.Pixels.Distinct().Count() > 16));
+        for (int i = 0; i < textures.Count; i++)
+            for (int j = i + 1; j < textures.Count; j++)
+                Assert.True(ImageQuality.Psnr(textures[i], textures[j]) < 30);
+    }
+
+    [Fact]
     public void LearningRateFallsAlongACosineToTheFinalFraction()
     {
         var o = new IsnTrainOptions { LearningRate = 1e-3f, FinalLearningRateFraction = 0.1f, Steps = 100 };
@@ -160,6 +185,17 @@ public class IsnTests
             Assert.Equal(bundle.Key.Pixels, back.Key.Pixels);
             var cover = Noise(1, 16, 15)[0]; var secret = Noise(1, 16, 16)[0];
             Assert.Equal(bundle.Network.HideImage(cover, secret).Pixels, back.Network.HideImage(cover, secret).Pixels);
+            Assert.Null(back.CoverDigest);
+
+            // An ISN trained on one cover keeps that cover's digest and refuses others.
+            (bundle with { CoverDigest = IsnBundle.DigestOf(cover, 16) }).Save(dir);
+            back = IsnBundle.Load(dir);
+            Assert.Null(back.CoverMismatch(cover));
+            Assert.Contains("another owner passport", back.CoverMismatch(secret));
+            var meta = Engine.IO.StateDictFile.FromBytes(File.ReadAllBytes(Path.Combine(dir, IsnBundle.WeightsFile)), "x");
+            var badMeta = new Dictionary<string, string>(meta.Metadata) { ["cover_sha256"] = "not-hex" };
+            File.WriteAllBytes(Path.Combine(dir, IsnBundle.WeightsFile), Engine.IO.StateDictFile.ToBytes(meta.State, badMeta));
+            Assert.Contains("cover_sha256", Assert.Throws<InvalidDataException>(() => IsnBundle.Load(dir)).Message);
 
             File.WriteAllBytes(Path.Combine(dir, IsnBundle.WeightsFile), Engine.IO.StateDictFile.ToBytes(new StateDict(), new Dictionary<string, string> { ["format"] = "other" }));
             var e = Assert.Throws<InvalidDataException>(() => IsnBundle.Load(dir));
