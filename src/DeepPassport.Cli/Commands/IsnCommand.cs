@@ -78,6 +78,8 @@ public static class IsnCommand
         var heldOut = images.Skip(images.Count - holdout).ToList();
         Directory.CreateDirectory(outDir);
         File.WriteAllLines(Path.Combine(outDir, "holdout.txt"), heldOut.Select(Path.GetFullPath));
+        // Written first, so that `isn eval` of a checkpoint during training measures in the right cover.
+        if (options.Cover is not null) Png.Write(Path.Combine(outDir, CoverFile), IsnBundle.Fit(options.Cover, options.ImageSize));
         var metrics = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metrics, "");
         if (!json) Console.Error.WriteLine($"training an ISN of {options.Blocks} blocks on {train.Count} images ({options.ImageSize}x{options.ImageSize} crops, {options.Pairs} pairs a step, {options.Steps} steps, lr {options.LearningRate}); {holdout} held out; key {keyPath}");
@@ -97,7 +99,6 @@ public static class IsnCommand
         IsnProgress? best = null;
         IsnBundle? kept = null;
         new IsnTrainer(options).Train(train, heldOut.Select(ImageFile.Read).ToList(), key, progress, (bundle, report) => { bundle.Save(outDir); kept = bundle; best = report; });
-        if (options.Cover is not null) Png.Write(Path.Combine(outDir, CoverFile), IsnBundle.Fit(options.Cover, options.ImageSize));
         if (ownerPath is not null && kept is not null) SaveOwner(ownerPath, passphrase, (owner) => owner with { Isn = kept });
         if (json) Console.WriteLine(JsonSerializer.Serialize(new { out_dir = outDir, best_step = best?.Step, stego_psnr = best?.StegoPsnr, reveal_psnr = best?.RevealPsnr }));
         else Console.WriteLine($"kept step {best?.Step} (stego {best?.StegoPsnr:F2} dB, revealed {best?.RevealPsnr:F2} dB); wrote {Path.Combine(outDir, IsnBundle.WeightsFile)}, {IsnBundle.KeyFile}, metrics.jsonl, holdout.txt.\n" +
