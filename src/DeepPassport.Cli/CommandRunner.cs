@@ -13,7 +13,7 @@ public static class CommandRunner
             "  [--seed 0] [--out ./demo-run] [--data DIR] [--passphrase-file FILE | --owner-folder] [--json]"),
         ["train"] = ("train a plain or passport-protected model on CIFAR-10 (--arch, --scheme, --norm, --passport-config, --data, --out ...)", TrainCommand.Run, ["json", "owner-folder"],
             "--arch alexnet|resnet18 --norm bn|gn|in|none --data DIR --train-batches 1..5 --epochs N --batch-size 64 --lr 0.01\n" +
-            "  --weight-decay 5e-4 --seed N [--milestones 100,150]\n" +
+            "  --weight-decay 5e-4 --seed N [--milestones 100,150] [--recalibration-batches 100]\n" +
             "  [--scheme none|v1|v2|v3|pan|sp --passport-config PRESET|FILE --key-type random|image|shuffle --sign-loss 0.1\n" +
             "   --pretrained PLAIN.safetensors --trigger DIR --owner-passport A,B | --passport-pool DIR --hash-rule counter|compat\n" +
             "   --balance-weight W --gamma-t-init ones|signature --passphrase-file FILE | --owner-folder] --out RUN [--json]"),

@@ -30,6 +30,7 @@ public static class TrainCommand
             WeightDecay = (float)o.Double("weight-decay", 5e-4, min: 0),
             Seed = (ulong)o.Int("seed", 0, min: 0),
             Milestones = ParseMilestones(o.String("milestones")),
+            RecalibrationBatches = o.Int("recalibration-batches", new TrainOptions().RecalibrationBatches, min: 0),
         };
         var outDir = o.Required("out");
         bool json = o.Flag("json");

@@ -32,8 +32,22 @@ public sealed class BatchNorm2d : Module
     /// <summary>Added to the variance for numerical stability.</summary>
     public float Eps { get; }
 
-    /// <summary>running = (1 - momentum) * running + momentum * batch statistic.</summary>
-    public float Momentum { get; }
+    /// <summary>running = (1 - momentum) * running + momentum * batch statistic; null is a cumulative average
+    /// (momentum 1 / batches tracked), as PyTorch's <c>momentum=None</c>.</summary>
+    public float? Momentum
+    {
+        get => _momentum;
+        set => _momentum = value is null or (>= 0f and <= 1f) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "momentum must be in [0, 1] or null.");
+    }
+    private float? _momentum;
+
+    /// <summary>Running mean 0, variance 1, no batches tracked: the state before training.</summary>
+    public void ResetRunningStats()
+    {
+        RunningMean.Data.AsSpan().Clear();
+        RunningVar.Data.AsSpan().Fill(1f);
+        NumBatchesTracked.Value = 0;
+    }
 
     /// <summary>γ [C], or null when not affine.</summary>
     public Parameter? Weight { get; }
@@ -54,6 +68,7 @@ public sealed class BatchNorm2d : Module
     public override Tensor Forward(Tensor input)
     {
         if (IsTraining) NumBatchesTracked.Value++;
-        return F.BatchNorm2d(input, Weight?.Value, Bias?.Value, RunningMean, RunningVar, IsTraining, Momentum, Eps);
+        float momentum = Momentum ?? 1f / Math.Max(1, NumBatchesTracked.Value);
+        return F.BatchNorm2d(input, Weight?.Value, Bias?.Value, RunningMean, RunningVar, IsTraining, momentum, Eps);
     }
 }

@@ -24,6 +24,9 @@ public interface IBranchedModel
 
     /// <summary>Per passport layer, the fraction of signature bits the current weights carry (empty for a plain model).</summary>
     IReadOnlyList<(string Path, double Detection)> SignatureDetection();
+
+    /// <summary>The batch norms only the verification branch uses (PAN and SP's bn1), whose statistics the trainer re-estimates.</summary>
+    IReadOnlyList<BatchNorm2d> VerificationNorms() => [];
 }
 
 /// <summary>A plain classifier seen as a model with one (deployment) branch and no signature.</summary>

@@ -42,6 +42,7 @@ public sealed class PanPassportBlock : PassportLayer
     public PassportMlp Mlp { get; }
 
     public override (string Name, Module? Norm) DeploymentNorm => (NormName, Norm0);
+    public override Module? VerificationNorm => ReferenceEquals(Norm1, Norm0) ? null : Norm1;
     public override (string Scale, string Bias)? PublicAffineNames => ("scale", "bias");
     public override (Tensor Scale, Tensor Bias) DeploymentAffine() => (Scale.Value, Bias.Value);
     public override Tensor SignScale() => PassportScale();

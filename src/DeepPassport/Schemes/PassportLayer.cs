@@ -52,6 +52,9 @@ public abstract class PassportLayer : Module
     /// <summary>The value whose signs carry the signature (DeepIPR: gamma; PAN: GAP(W * P_gamma); SP: GAP(W * P_gamma) * gamma_t).</summary>
     public abstract Tensor SignScale();
 
+    /// <summary>The norm only the verification branch uses (PAN and SP with batch norm: bn1), or null.</summary>
+    public virtual Module? VerificationNorm => null;
+
     /// <summary>A loss tying the branches together (SP's balance loss); null when the scheme has none.</summary>
     public virtual Tensor? BalanceLoss() => null;
 

@@ -85,6 +85,8 @@ public sealed class PassportModel : IBranchedModel
         return total;
     }
 
+    public IReadOnlyList<BatchNorm2d> VerificationNorms() => PassportLayers.Select(p => p.Block.VerificationNorm).OfType<BatchNorm2d>().ToList();
+
     /// <summary>Per-layer fraction of signature bits the current weights carry.</summary>
     public IReadOnlyList<(string Path, double Detection)> SignatureDetection()
     {

@@ -45,6 +45,7 @@ public sealed class SpPassportBlock : PassportLayer
     public PassportMlp Tlp { get; }
 
     public override (string Name, Module? Norm) DeploymentNorm => ("bn0", Norm0);
+    public override Module? VerificationNorm => Norm1;
     public override (string Scale, string Bias)? PublicAffineNames => ("scale0", "bias0");
     public override (Tensor Scale, Tensor Bias) DeploymentAffine() => (Gamma.Value, Beta.Value);
     public override Tensor SignScale() => PassportScale() * GammaT.Value;

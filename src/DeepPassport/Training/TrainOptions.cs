@@ -16,6 +16,10 @@ public sealed record TrainOptions
     public ulong Seed { get; init; }
     /// <summary>Batch size for evaluation (the papers use twice the training batch).</summary>
     public int EvalBatchSize { get; init; } = 128;
+
+    /// <summary>Training batches over which the verification branch's own batch-norm statistics are re-estimated after
+    /// each epoch (PAN/SP bn1; see <see cref="Trainer"/>); 0 keeps the running averages as training left them.</summary>
+    public int RecalibrationBatches { get; init; } = 100;
 }
 
 /// <summary>

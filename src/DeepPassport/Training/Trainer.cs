@@ -79,6 +79,7 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
                 progress?.Report(new TrainProgress("train", epoch, Options.Epochs, ++batch, batches, lossSum / seen, (double)correct / (seen * Model.Branches.Count)));
             }
             schedule.Step();
+            RecalibrateVerificationNorms(loader, epoch);
 
             var accuracy = new Dictionary<Branch, double>();
             foreach (var branch in Model.Branches)
@@ -109,6 +110,40 @@ public sealed class Trainer(IBranchedModel model, TrainOptions options)
         }
         if (best is not null) network.LoadStateDict(best);
         return new TrainResult(history, bestEpoch);
+    }
+
+    /// <summary>
+    /// Re-estimates the statistics of the norms only the verification branch uses (PAN/SP bn1) as a plain average over
+    /// <see cref="TrainOptions.RecalibrationBatches"/> training batches with the epoch's final weights, every other
+    /// module in evaluation mode (PyTorch's <c>update_bn</c>, for one branch). Why: that branch's affine comes from the
+    /// passports through the conv weights and the MLP, which move at every step, so each layer's input statistics move
+    /// too and the running averages (momentum 0.1) trail the weights. Measured on SP AlexNet (seed 0, epoch 5, 10,000
+    /// test images): verification 37.0 % with the running averages, 47.2 % with batch statistics, 47.9 % recalibrated,
+    /// deployment 49.5 %.
+    /// </summary>
+    private void RecalibrateVerificationNorms(DataLoader loader, int epoch)
+    {
+        var norms = Model.VerificationNorms();
+        if (norms.Count == 0 || Options.RecalibrationBatches <= 0) return;
+        var network = Model.Network;
+        var momenta = norms.Select(n => n.Momentum).ToList();
+        network.Eval();
+        foreach (var n in norms) { n.ResetRunningStats(); n.Momentum = null; n.Train(); }
+        try
+        {
+            using var _ = NoGrad.Scope();
+            int batches = 0;
+            foreach (var b in loader.Epoch(epoch))
+            {
+                using (TensorScope.Begin()) Model.Forward(b.Images, Branch.Verification);
+                if (++batches == Options.RecalibrationBatches) break;
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < norms.Count; i++) norms[i].Momentum = momenta[i];
+            network.Train();
+        }
     }
 
     /// <summary>An endless, reshuffled stream of trigger samples, appended to each training batch.</summary>

@@ -59,13 +59,14 @@ public static class OwnershipVerifier
             fakes, subset.Count, options.Thresholds ?? new VerificationThresholds());
     }
 
-    /// <summary>Per layer, how many bits of sign(gamma) match the signature.</summary>
+    /// <summary>Per layer, how many signs of the value that carries the signature (<see cref="PassportLayer.SignScale"/>:
+    /// DeepIPR and PAN GAP(W * P_gamma), SP GAP(W * P_gamma) * gamma_t) match the signature, as training measures it.</summary>
     public static IReadOnlyList<LayerDetection> Detect(PassportModel model)
     {
         using var _ = NoGrad.Scope();
         return model.PassportLayers.Select(p =>
         {
-            var gamma = p.Block.PassportScale().Data;
+            var gamma = p.Block.SignScale().Data;
             int match = 0;
             for (int i = 0; i < gamma.Length; i++) if (MathF.Sign(gamma[i]) == p.Block.Signature[i]) match++;
             return new LayerDetection(p.Path, gamma.Length, match);

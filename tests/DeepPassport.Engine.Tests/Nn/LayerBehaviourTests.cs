@@ -20,6 +20,22 @@ public class LayerBehaviourTests
         Assert.Equal(2, bn.NumBatchesTracked.Value);
     }
 
+    /// <summary>Momentum null is a cumulative average (PyTorch's momentum=None): the running mean is the mean of the batch means.</summary>
+    [Fact]
+    public void BatchNormWithoutMomentumAveragesEveryBatchEqually()
+    {
+        var bn = new BatchNorm2d(1) { Momentum = null };
+        bn.ResetRunningStats();
+        foreach (float v in new[] { 1f, 2f, 6f })
+            bn.Forward(new Tensor([v - 1, v + 1, v - 1, v + 1], [4, 1, 1, 1]));
+        Assert.Equal(3f, bn.RunningMean.Data[0], 5);
+        Assert.Equal(4f / 3f, bn.RunningVar.Data[0], 5);   // each batch's unbiased variance is 4/3
+        Assert.Equal(3, bn.NumBatchesTracked.Value);
+        bn.ResetRunningStats();
+        Assert.Equal([0f], bn.RunningMean.Data); Assert.Equal([1f], bn.RunningVar.Data); Assert.Equal(0, bn.NumBatchesTracked.Value);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bn.Momentum = 1.5f);
+    }
+
     [Fact]
     public void TinyNetRunsForwardAndBackward()
     {

@@ -47,4 +47,26 @@ public class TrainerTests
         Assert.All(m.LossTerms.Values, v => Assert.True(double.IsFinite(v) && v >= 0));
         Assert.Equal(m.Loss, m.LossTerms.Values.Sum(), 1e-3 * m.Loss);
     }
+
+    /// <summary>
+    /// After each epoch the verification branch's own batch norms (SP bn1) are re-estimated as a plain average over the
+    /// given number of training batches with the final weights; the deployment branch's (bn0) are left as trained.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void VerificationNormsAreRecalibratedAfterEachEpoch(int batches)
+    {
+        var model = new PassportModel("alexnet", 10, PassportConfig.Load("alexnet-last3", "alexnet"), PassportScheme.Sp, NormType.Bn, 2);
+        var data = new SyntheticShapes(80, seed: 4);   // 5 training batches of 16
+        var trainer = new Trainer(model, new TrainOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.01f, Seed = 1, RecalibrationBatches = batches });
+        trainer.Run(data, data, Augmentation.Eval(Normalization.Cifar), Augmentation.Eval(Normalization.Cifar));
+        var norms = model.VerificationNorms();
+        Assert.Equal(3, norms.Count);
+        Assert.All(norms, n => Assert.Equal(batches == 0 ? 10 : batches, n.NumBatchesTracked.Value));
+        Assert.All(norms, n => Assert.Equal(0.1f, n.Momentum));
+        foreach (var (_, block) in model.PassportLayers)
+            Assert.Equal(10, ((BatchNorm2d)((SpPassportBlock)block).Norm0!).NumBatchesTracked.Value);
+        Assert.True(model.Network.IsTraining);
+    }
 }
