@@ -62,7 +62,8 @@ public sealed record IsnTrainOptions
     /// <summary>The gradient norm is capped at this many times the median of the last 50 norms (0: no clipping).</summary>
     public float ClipFactor { get; init; } = 3f;
 
-    /// <summary>A loss above this many times the median of the last 50 is a spike (skipped; three in 50 steps roll back).</summary>
+    /// <summary>A reconstruction loss (all but the bounded wrong-key term) above this many times the median of the last 50 is
+    /// a spike (skipped; three in 50 steps roll back).</summary>
     public float SpikeFactor { get; init; } = 20f;
 
     /// <summary>Blow-ups tolerated (each rolls back and halves the learning rate) before training gives up.</summary>

@@ -172,6 +172,17 @@ public class IsnTests
         Assert.Equal(2, reports.Count(r => r.Message?.Contains("rolled back") == true));
     }
 
+    /// <summary>The wrong-key term is bounded and fires for some keys only: however large its weight, it is never taken for a blow-up.</summary>
+    [Fact]
+    public void AWrongKeyThatRevealsIsNotASpike()
+    {
+        var options = new IsnTrainOptions { ImageSize = 16, Blocks = 1, Pairs = 1, Steps = 150, ValidateEvery = 1000, WrongKeyWeight = 1000f, Seed = 3 };
+        var reports = new List<IsnProgress>();
+        new IsnTrainer(options).Train(Noise(6, 24, 30), Noise(2, 16, 31), Noise(1, 16, 32)[0], new SyncProgress<IsnProgress>(reports.Add));
+        Assert.DoesNotContain(reports, r => r.Message is not null);
+        Assert.Equal(150, reports[^1].Step);
+    }
+
     [Fact]
     public void BundleRoundTripsAndRejectsForeignFiles()
     {
