@@ -161,6 +161,8 @@ public static class IsnCommand
         if (images.Count < 2) throw new UsageException("isn eval: --images needs at least 2 images (a secret and a cover).");
         int s = bundle.ImageSize;
         if (coverPath is not null && !File.Exists(coverPath)) throw new UsageException($"isn eval: --cover '{coverPath}' does not exist.");
+        if (coverPath is null && bundle.CoverDigest is not null)
+            throw new UsageException($"isn eval: '{isnDir}' was trained to hide in one owner passport and has no {CoverFile} beside it: give that passport with --cover.");
         var cover = coverPath is null ? null : ImageFile.Read(coverPath);
         if (cover is not null && bundle.CoverMismatch(cover) is { } why) throw new UsageException($"isn eval: --cover '{coverPath}': {why}.");
         var (secrets, covers) = IsnTrainer.ValidationPairs(images.Select(ImageFile.Read).ToList(), s, cover);

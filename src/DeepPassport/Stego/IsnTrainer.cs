@@ -9,7 +9,7 @@ namespace DeepPassport.Stego;
 /// Trains an ISN to hide one image in another and reveal it with the key (reference-spec §4.2.4). Each step draws
 /// 2·pairs random crops (with random horizontal and vertical flips) from the training images: the first half are the
 /// secrets, the second half the covers (or, given <see cref="IsnTrainOptions.Cover"/>, pairs secrets all hidden in that cover). The learning rate falls along a cosine (<see cref="IsnTrainOptions.LearningRateAt"/>).
-/// Four things the original lacks:
+/// Four things the original lacks (besides training on the one cover an owner hides in, <see cref="IsnTrainOptions.Cover"/>):
 /// <list type="bullet">
 /// <item>the stego is rounded to 8 bits before it is revealed (straight through: the rounding error is added as a
 /// constant), because a user-side passport is shipped as an 8-bit PNG and must still reveal;</item>

@@ -205,6 +205,10 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         r = CliHarness.Run("isn", "eval", "--isn", isn, "--images", Path.Combine(isn, "holdout.txt"), "--cover", Path.Combine(_owner.Dir, "key.png"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("another owner passport", r.Error);
+        File.Delete(Path.Combine(isn, "cover.png"));
+        r = CliHarness.Run("isn", "eval", "--isn", isn, "--images", Path.Combine(isn, "holdout.txt"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--cover", r.Error);
 
         r = CliHarness.Run("isn", "attach", "--owner", other, "--isn", isn, "--passphrase-file", _owner.PassFile);
         Assert.Equal(2, r.ExitCode);
