@@ -258,7 +258,11 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     public static (List<Image> Secrets, List<Image> Covers) ValidationPairs(IReadOnlyList<Image> validation, int size, Image? cover = null)
     {
         var fitted = validation.Select(v => IsnBundle.Fit(v, size)).ToList();
-        if (cover is not null) return (fitted, fitted.Select(_ => IsnBundle.Fit(cover, size)).ToList());
+        if (cover is not null)
+        {
+            var fittedCover = IsnBundle.Fit(cover, size);
+            return (fitted, fitted.Select(_ => fittedCover).ToList());
+        }
         var secrets = new List<Image>(); var covers = new List<Image>();
         for (int i = 0; i + 1 < fitted.Count; i += 2) { secrets.Add(fitted[i]); covers.Add(fitted[i + 1]); }
         return (secrets, covers);
