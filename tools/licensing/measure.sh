@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Measures an ISN and the licence flow as docs/licensing.md reports them:
-#   tools/licensing/measure.sh DP ISN_DIR SP_OWNER_VAULT PASSPHRASE_FILE DATA OUT_DIR
+#   tools/licensing/measure.sh DP ISN_DIR SP_OWNER_VAULT PASSPHRASE_FILE DATA OUT_DIR [WRONG_KEYS]
 # DP is the deeppassport binary. The held-out images of ISN_DIR (holdout.txt) are the identities of the registered
-# users; every other texture of DATA/keys/dtd and Gaussian noise serve as wrong keys. Prints one JSON object a line.
+# users; the textures of WRONG_KEYS (a folder or a list file; default every other texture of DATA/keys/dtd) and
+# Gaussian noise serve as wrong keys. Prints one JSON object a line.
 set -euo pipefail
-dp=$1 isn=$2 vault=$3 pass=$4 data=$5 out=$6
+dp=$1 isn=$2 vault=$3 pass=$4 data=$5 out=$6 wrong=${7:-$5/keys/dtd}
 rm -rf "$out"; mkdir -p "$out/passports"
 cp "$vault" "$out/owner.vault"
 owner="$out/owner.vault"
 
 # 1. ISN quality on the held-out photos (pairs of secret, cover) and reveals with wrong keys / noise.
-"$dp" isn eval --isn "$isn" --images "$isn/holdout.txt" --wrong-keys "$data/keys/dtd" --noise-keys 5 --json > "$out/isn-eval.json"
+"$dp" isn eval --isn "$isn" --images "$isn/holdout.txt" --wrong-keys "$wrong" --noise-keys 5 --json > "$out/isn-eval.json"
 cat "$out/isn-eval.json"
 
 # 2. One licence per held-out photo, then each passport verified against all of them.

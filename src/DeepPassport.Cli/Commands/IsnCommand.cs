@@ -58,6 +58,7 @@ public static class IsnCommand
         // --owner: hide in that owner's passport only (the cover every licence uses), and attach the ISN when done.
         string? ownerPath = o.String("owner");
         if (ownerPath is not null) Passphrase.Declare(o, creating: false);
+        var wrongKeyFiles = o.String("wrong-keys") is { } wk ? ImageFiles(wk, "wrong-keys") : [];
         bool json = o.Flag("json");
         o.EnsureAllUsed();
         string? passphrase = null;
@@ -73,6 +74,15 @@ public static class IsnCommand
         if (File.Exists(Path.Combine(outDir, IsnBundle.WeightsFile))) throw new UsageException($"isn train: '{outDir}' already holds an ISN; choose another --out (a trained ISN is never overwritten).");
         if (!File.Exists(keyPath)) throw new UsageException($"isn train: --key '{keyPath}' does not exist.");
         var key = ImageFile.Read(keyPath);
+        if (wrongKeyFiles.Count > 0)
+        {
+            // A wrong key that is the key would teach the ISN not to reveal with its own key.
+            var keyPixels = IsnBundle.PrepareKey(key, options.ImageSize).Pixels;
+            var textures = wrongKeyFiles.Select(f => (File: f, Image: ImageFile.Read(f))).ToList();
+            if (textures.FirstOrDefault(t => IsnBundle.PrepareKey(t.Image, options.ImageSize).Pixels.AsSpan().SequenceEqual(keyPixels)) is { File: { } same })
+                throw new UsageException($"isn train: --wrong-keys holds the key itself ('{same}'); leave the key out of the wrong keys.");
+            options = options with { WrongKeyTextures = textures.Select(t => t.Image).ToList() };
+        }
         // The last images (in name order) are held out: never trained on, used for validation and for `isn eval`.
         var train = images.Take(images.Count - holdout).Select(ImageFile.Read).ToList();
         var heldOut = images.Skip(images.Count - holdout).ToList();

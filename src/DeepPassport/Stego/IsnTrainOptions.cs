@@ -47,6 +47,14 @@ public sealed record IsnTrainOptions
     public bool KeyTextureWrongKeys { get; init; } = true;
 
     /// <summary>
+    /// Textures the owner knows are not the key (a texture library such as DTD): random crops of them are among the wrong
+    /// keys. The ISN tells keys apart by their look, so a look it was never shown as wrong may reveal (measured: DTD
+    /// braided, crosshatched and cobwebbed textures reached 16-22 dB with none of these); empty: photos, noise, flat
+    /// images, synthetic textures and the key's own texture only.
+    /// </summary>
+    public IReadOnlyList<Engine.Imaging.Image> WrongKeyTextures { get; init; } = [];
+
+    /// <summary>
     /// The one cover this ISN will ever hide in (the SP owner passport p_o, reference-spec §4.3), or null to hide in random
     /// photo crops. Every user-side passport is p_o with an identity hidden in it, so an ISN trained on p_o alone knows
     /// the background it hides in: the reveal need not tell the cover's detail from the payload.

@@ -48,6 +48,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var pool = images.Select(i => ImageResize.ShorterSide(ImageOps.ToRgb(i), s + s / 2)).ToList();
         // The key's own texture at twice the working size: its crops look like the key and are not the key.
         var keyTexture = ImageResize.ShorterSide(ImageOps.ToRgb(key), 2 * s);
+        var wrongTextures = Options.WrongKeyTextures.Select(t => ImageResize.ShorterSide(ImageOps.ToRgb(t), 2 * s)).ToList();
         var fixedCover = Options.Cover is { } c ? IsnBundle.Fit(c, s) : null;
         string? coverDigest = fixedCover is null ? null : IsnBundle.DigestOf(fixedCover, s);
         var (valSecret, valCover) = ValidationPairs(validation, s, fixedCover);
@@ -74,7 +75,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             var secret = batch.Slice(0, pairs);
             var cover = coverBatch ?? batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, s, rng)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, wrongTextures, s, rng)).ToList());
             var (loss, wrongKeyTerm) = LossParts(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             // Spikes are judged on the reconstruction terms alone: the wrong-key hinge is bounded (at most
@@ -165,17 +166,22 @@ public sealed class IsnTrainer(IsnTrainOptions options)
 
     /// <summary>
     /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
-    /// noise, a near-flat image, a synthetic texture, or (the hard case) a crop of the key's own texture at another
-    /// scale and place.
+    /// noise, a near-flat image, a synthetic texture, a crop of one of the owner's wrong-key textures (if any) or (the
+    /// hard case) a crop of the key's own texture at another scale and place; each kind equally likely.
     /// </summary>
-    private static Image WrongKey(List<Image> photos, Image? keyTexture, int size, Rng rng) => rng.NextInt(keyTexture is null ? 4 : 5) switch
+    public static Image WrongKey(List<Image> photos, Image? keyTexture, List<Image> wrongTextures, int size, Rng rng)
     {
-        0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
-        1 => NoiseImage(size, rng),
-        2 => FlatImage(size, rng),
-        3 => SyntheticTexture(size, rng),
-        _ => Augment(keyTexture!, size, rng),
-    };
+        int kinds = 4 + (wrongTextures.Count > 0 ? 1 : 0) + (keyTexture is null ? 0 : 1);
+        return rng.NextInt(kinds) switch
+        {
+            0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
+            1 => NoiseImage(size, rng),
+            2 => FlatImage(size, rng),
+            3 => SyntheticTexture(size, rng),
+            4 when wrongTextures.Count > 0 => Augment(wrongTextures[rng.NextInt(wrongTextures.Count)], size, rng),
+            _ => Augment(keyTexture!, size, rng),
+        };
+    }
 
     /// <summary>
     /// A random texture: a random mean colour, plus 1-4 gratings (random orientation, frequency, phase and colour) and

@@ -219,6 +219,26 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         Assert.True(r.ExitCode == 0, r.Error);
     }
 
+    /// <summary>`isn train --wrong-keys` refuses a folder that holds the key itself (it would teach the ISN not to reveal).</summary>
+    [Fact]
+    public void IsnTrainRefusesTheKeyAmongItsWrongKeys()
+    {
+        string keys = Path.Combine(CliHarness.TempDir(), "wrong");
+        Directory.CreateDirectory(keys);
+        File.WriteAllBytes(Path.Combine(keys, "other.png"), Png.Encode(Owner.Photo(20, 20, 301)));
+        File.Copy(Path.Combine(_owner.Dir, "key.png"), Path.Combine(keys, "copy-of-key.png"));
+        string isn = Path.Combine(CliHarness.TempDir(), "isn");
+        var r = CliHarness.Run("isn", "train", "--images", Path.Combine(_owner.Dir, "photos"), "--key", Path.Combine(_owner.Dir, "key.png"), "--out", isn,
+            "--size", "16", "--blocks", "1", "--pairs", "2", "--steps", "4", "--validate-every", "2", "--holdout", "2", "--wrong-keys", keys);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("copy-of-key.png", r.Error);
+        Assert.False(Directory.Exists(isn));
+        File.Delete(Path.Combine(keys, "copy-of-key.png"));
+        r = CliHarness.Run("isn", "train", "--images", Path.Combine(_owner.Dir, "photos"), "--key", Path.Combine(_owner.Dir, "key.png"), "--out", isn,
+            "--size", "16", "--blocks", "1", "--pairs", "2", "--steps", "4", "--validate-every", "2", "--holdout", "2", "--wrong-keys", keys);
+        Assert.True(r.ExitCode == 0, r.Error);
+    }
+
     /// <summary>`isn eval` leaves the genuine key out of the wrong keys and names the wrong keys that came closest.</summary>
     [Fact]
     public void IsnEvalReportsWrongKeysByName()

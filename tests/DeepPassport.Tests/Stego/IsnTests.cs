@@ -135,6 +135,24 @@ public class IsnTests
     }
 
     [Fact]
+    public void TheOwnersWrongKeyTexturesAreAmongTheWrongKeys()
+    {
+        // A solid colour no other kind of wrong key produces: each of the five kinds is drawn about a fifth of the time.
+        var texture = new Image(48, 48, 3);
+        for (int i = 0; i < texture.Pixels.Length; i++) texture.Pixels[i] = (byte)(i % 3 == 0 ? 200 : i % 3 == 1 ? 10 : 90);
+        var photo = new Image(48, 48, 3);
+        Array.Fill(photo.Pixels, (byte)128);
+        bool IsTexture(Image k) => Enumerable.Range(0, k.Pixels.Length).All(i => k.Pixels[i] == texture.Pixels[i % 3]);
+        int Count(List<Image> textures)
+        {
+            var rng = new Rng(9);
+            return Enumerable.Range(0, 500).Count(_ => IsTexture(IsnTrainer.WrongKey([photo], null, textures, 16, rng)));
+        }
+        Assert.InRange(Count([texture]), 60, 140);
+        Assert.Equal(0, Count([]));
+    }
+
+    [Fact]
     public void SyntheticTexturesAreSeededAndVaried()
     {
         var a = IsnTrainer.SyntheticTexture(32, new Rng(5));
