@@ -1,0 +1,59 @@
+using BenchmarkDotNet.Attributes;
+using DeepPassport.Engine.Tensors;
+
+namespace DeepPassport.Kernels;
+
+/// <summary>
+/// Conv2d forward and forward + backward (input and weight gradients) at the layers of AlexNetCifar and ResNet18Cifar,
+/// batch 64 as in training.
+/// </summary>
+public class ConvBenchmarks
+{
+    public record Layer(string Name, int Cin, int Cout, int Size, int Kernel, int Stride, int Padding)
+    {
+        public override string ToString() => $"{Name} {Cin}->{Cout} {Kernel}x{Kernel}/{Stride} @{Size}";
+    }
+
+    public static IEnumerable<Layer> Layers() =>
+    [
+        new("alexnet conv1", 3, 64, 32, 5, 1, 2),
+        new("alexnet conv2", 64, 192, 16, 5, 1, 2),
+        new("alexnet conv3", 192, 384, 8, 3, 1, 1),
+        new("alexnet conv4", 384, 256, 8, 3, 1, 1),
+        new("resnet layer1", 64, 64, 32, 3, 1, 1),
+        new("resnet layer2 down", 64, 128, 32, 3, 2, 1),
+        new("resnet shortcut", 64, 128, 32, 1, 2, 0),
+        new("resnet layer4", 512, 512, 4, 3, 1, 1),
+    ];
+
+    [ParamsSource(nameof(Layers))]
+    public Layer L { get; set; } = Layers().First();
+
+    private const int Batch = 64;
+    private Tensor _x = null!, _w = null!, _dy = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Rng(2);
+        _x = Tensor.Randn(rng, Batch, L.Cin, L.Size, L.Size);
+        _x.RequiresGrad = true;
+        _w = Tensor.Randn(rng, L.Cout, L.Cin, L.Kernel, L.Kernel);
+        _w.RequiresGrad = true;
+        _dy = Tensor.Randn(rng, F.Conv2d(_x, _w, null, L.Stride, L.Padding).Shape);
+    }
+
+    [Benchmark]
+    public Tensor Forward()
+    {
+        using var _ = NoGrad.Scope();
+        return F.Conv2d(_x, _w, null, L.Stride, L.Padding);
+    }
+
+    [Benchmark]
+    public void ForwardBackward()
+    {
+        _x.Grad = null; _w.Grad = null;
+        F.Conv2d(_x, _w, null, L.Stride, L.Padding).Backward(_dy);
+    }
+}
