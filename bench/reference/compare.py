@@ -27,6 +27,7 @@ MODEL_FIGURES = [
     ("train step ms", "train_step_ms_median", False),
     ("infer images/s", "infer_images_per_s", True),
     ("alloc bytes/step", "alloc_bytes_per_step", False),
+    ("train peak working set MB", "train_peak_working_set_bytes", False),
 ]
 GLOBAL_FIGURES = [
     ("gemm GFLOPS", "gemm_gflops", True),
@@ -62,7 +63,7 @@ def median_of(runs, what):
 def fmt(value, key):
     if value is None:
         return "n/a"
-    if key == "peak_working_set_bytes":
+    if key in ("peak_working_set_bytes", "train_peak_working_set_bytes"):
         return f"{value / 1e6:.0f}"
     return f"{value:.0f}" if key == "alloc_bytes_per_step" else f"{value:.1f}"
 

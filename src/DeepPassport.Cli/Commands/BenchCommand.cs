@@ -66,6 +66,7 @@ public static class BenchCommand
                 infer_images_per_s = m.InferImagesPerSecond,
                 alloc_bytes_per_step = m.AllocBytesPerStep,
                 train_step_ms_median = m.TrainStepMsMedian,
+                train_peak_working_set_bytes = m.TrainPeakWorkingSet,
             }),
             gemm_gflops = gemm,
             gemm_gflops_1thread = gemm1,
@@ -78,11 +79,12 @@ public static class BenchCommand
     {
         string threads = Parallelism.Degree == 1 ? "1 thread" : $"{Parallelism.Degree} threads";
         Console.WriteLine($"deeppassport bench: {threads}, GEMM kernel {Gemm.Best}, median of {s.Rounds} rounds x {s.Steps} steps");
-        Console.WriteLine($"{"model",-10} {"train img/s",12} {"step ms",9} {"infer img/s",12} {"MB alloc/step",14}");
+        Console.WriteLine($"{"model",-10} {"train img/s",12} {"step ms",9} {"infer img/s",12} {"MB alloc/step",14} {"train peak MB",14}");
         foreach (var m in speeds)
-            Console.WriteLine($"{m.Model,-10} {m.TrainImagesPerSecond,12:F1} {m.TrainStepMsMedian,9:F1} {m.InferImagesPerSecond,12:F1} {m.AllocBytesPerStep / 1e6,14:F1}");
+            Console.WriteLine($"{m.Model,-10} {m.TrainImagesPerSecond,12:F1} {m.TrainStepMsMedian,9:F1} {m.InferImagesPerSecond,12:F1} {m.AllocBytesPerStep / 1e6,14:F1} " +
+                $"{(m.TrainPeakWorkingSet is { } p ? (p / 1e6).ToString("F0") : "n/a"),14}");
         Console.WriteLine($"GEMM {s.GemmSize}^3: {gemm:F1} GFLOPS ({threads}), {gemm1:F1} GFLOPS (1 thread)");
-        Console.WriteLine($"peak working set: {peak / 1e6:F0} MB");
+        Console.WriteLine($"peak working set: {peak / 1e6:F0} MB (whole run; train peak: training steps alone, the peak reset before each model)");
         Console.WriteLine($"(train batch {s.TrainBatch}, infer batch {s.InferBatch})");
     }
 }

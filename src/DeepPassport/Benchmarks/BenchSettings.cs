@@ -14,4 +14,5 @@ public sealed record BenchSettings(int Rounds = 5, int Steps = 10, int TrainBatc
 
 /// <summary>The speed of one model: training and inference rate, and what a training step allocates.</summary>
 /// <param name="AllocBytesPerStep">Managed bytes allocated per training step by all threads (the kernels run on several).</param>
-public sealed record ModelSpeed(string Model, double TrainImagesPerSecond, double InferImagesPerSecond, long AllocBytesPerStep, double TrainStepMsMedian);
+public sealed record ModelSpeed(string Model, double TrainImagesPerSecond, double InferImagesPerSecond, long AllocBytesPerStep, double TrainStepMsMedian,
+    long? TrainPeakWorkingSet);

@@ -21,13 +21,16 @@ public static class SpeedBench
     {
         var model = ModelFactory.Create(arch, 10, NormType.Bn, s.Seed);
         var rng = new Rng(s.Seed + 1);
+        // The peak of training alone: the process's peak is reset first (the previous model's and the GEMM's are not this one's).
+        bool reset = ResetPeakWorkingSet();
         var (stepMs, allocPerStep) = Train(model, rng, s);
+        long? trainPeak = reset ? PeakWorkingSet() : null;
         double inferMs = Infer(model, rng, s);
         // The next model starts from a clean slate, as a program that trains one model does: the pool's arrays are
         // sized for this one.
         TensorScope.TrimPool();
         GC.Collect();
-        return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs);
+        return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs, trainPeak);
     }
 
     /// <summary>Median milliseconds of one training step, and managed bytes allocated per step over the timed repetitions.</summary>
@@ -88,11 +91,27 @@ public static class SpeedBench
         return 2.0 * size * size * size / Median(seconds) / 1e9;
     }
 
-    /// <summary>Peak resident memory of this process so far, in bytes (VmHWM on Linux).</summary>
+    /// <summary>Peak resident memory of this process so far (or since <see cref="ResetPeakWorkingSet"/>), in bytes (VmHWM on Linux).</summary>
     public static long PeakWorkingSet()
     {
         using var self = Process.GetCurrentProcess();
         return self.PeakWorkingSet64;
+    }
+
+    /// <summary>
+    /// Sets the peak resident memory back to the current one (Linux: "5" written to /proc/self/clear_refs, the same
+    /// file bench_torch.py writes); false where that is not possible.
+    /// </summary>
+    public static bool ResetPeakWorkingSet()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException) { return false; }
     }
 
     /// <summary>Milliseconds taken by <paramref name="times"/> calls of <paramref name="work"/>.</summary>

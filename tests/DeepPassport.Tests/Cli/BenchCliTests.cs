@@ -17,7 +17,7 @@ public class BenchCliTests
         Assert.Equal(["models", "gemm_gflops", "gemm_gflops_1thread", "peak_working_set_bytes", "threads", "gemm_kernel"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         var model = Assert.Single(root.GetProperty("models").EnumerateArray());
-        Assert.Equal(["model", "train_images_per_s", "infer_images_per_s", "alloc_bytes_per_step", "train_step_ms_median"],
+        Assert.Equal(["model", "train_images_per_s", "infer_images_per_s", "alloc_bytes_per_step", "train_step_ms_median", "train_peak_working_set_bytes"],
             model.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("alexnet", model.GetProperty("model").GetString());
         foreach (var key in new[] { "train_images_per_s", "infer_images_per_s", "train_step_ms_median" })
@@ -26,6 +26,9 @@ public class BenchCliTests
         Assert.True(root.GetProperty("gemm_gflops").GetDouble() > 0);
         Assert.True(root.GetProperty("gemm_gflops_1thread").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+        // Training's own peak: reset before the model on Linux, so within (0, the whole run's peak].
+        if (OperatingSystem.IsLinux())
+            Assert.InRange(model.GetProperty("train_peak_working_set_bytes").GetInt64(), 1, root.GetProperty("peak_working_set_bytes").GetInt64());
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("gemm_kernel").GetString()));
     }
