@@ -33,10 +33,12 @@ public static unsafe class Gemm
     {
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
-        if (!accumulate) c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
+        if (m == 0 || n == 0) return;
+        // Without accumulation the first K block stores its tiles instead of adding to C, so C is never cleared
+        // first (a pass over C saved, and a pooled output need not be zeroed); with k = 0 C is just zero.
+        if (k == 0) { if (!accumulate) c[..(m * n)].Clear(); return; }
         fixed (float* pa = a, pb = b, pc = c)
-            Run(isa, transA, pa, null, transB, pb, pc, m, n, k, parallel);
+            Run(isa, transA, pa, null, transB, pb, pc, m, n, k, accumulate, parallel);
     }
 
     /// <summary>C = A op(B), or C += A op(B), with A packed beforehand (m x k): for a left factor used many times.</summary>
@@ -45,10 +47,10 @@ public static unsafe class Gemm
         int m = a.M, k = a.K;
         if (b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
-        if (!accumulate) c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) c[..(m * n)].Clear(); return; }
         fixed (float* pap = a.Data, pb = b, pc = c)
-            Run(a.Isa, false, null, pap, transB, pb, pc, m, n, k, parallel);
+            Run(a.Isa, false, null, pap, transB, pb, pc, m, n, k, accumulate, parallel);
     }
 
     /// <summary>
@@ -57,7 +59,7 @@ public static unsafe class Gemm
     /// for each column range cost a fifth of the time: 1024³ ran at 175-210 GFLOPS on 2 threads where two independent
     /// serial products ran at 270 together), otherwise by row blocks of A within each K block.
     /// </summary>
-    private static void Run(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c, int m, int n, int k, bool parallel)
+    private static void Run(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c, int m, int n, int k, bool accumulate, bool parallel)
     {
         var (mr, nr) = TileOf(isa);
         int parts = parallel ? Parallelism.ChunkCount((n + nr - 1) / nr) : 1;
@@ -75,13 +77,13 @@ public static unsafe class Gemm
                     {
                         int j0 = (int)((long)panels * t / parts) * nr, j1 = Math.Min(n, (int)((long)panels * (t + 1) / parts) * nr);
                         float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
-                        Columns(isa, transA, null, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, false);
+                        Columns(isa, transA, null, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, accumulate, false);
                     });
                 }
             }
             finally { if (shared is not null) ArrayPoolF.Return(shared); }
         }
-        else Columns(isa, transA, a, aPacked, transB, b, c, m, n, k, n, parallel);
+        else Columns(isa, transA, a, aPacked, transB, b, c, m, n, k, n, accumulate, parallel);
     }
 
     /// <summary><see cref="PackAll"/> with blocks of <see cref="MC"/> rows packed on different threads; returns dst.</summary>
@@ -103,7 +105,7 @@ public static unsafe class Gemm
 
     /// <summary>C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long.</summary>
     private static void Columns(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c,
-        int m, int n, int k, int ld, bool parallel)
+        int m, int n, int k, int ld, bool accumulate, bool parallel)
     {
         var (mr, nr) = TileOf(isa);
         int nPanels = (n + nr - 1) / nr, mPad = (m + mr - 1) / mr * mr;
@@ -117,7 +119,7 @@ public static unsafe class Gemm
                     float* pbp = Align64(pbp0);
                     PackB(transB, b, n, k, ld, p0, kc, nr, pbp);
                     int mBlocks = (m + MC - 1) / MC;
-                    var job = new Job(isa, transA, a, aPacked is null ? null : aPacked + (long)mPad * p0, pbp, c, m, n, k, ld, p0, kc, mr, nr);
+                    var job = new Job(isa, transA, a, aPacked is null ? null : aPacked + (long)mPad * p0, pbp, c, m, n, k, ld, p0, kc, mr, nr, store: !accumulate && p0 == 0);
                     if (parallel && mBlocks > 1 && Parallelism.Degree > 1)
                         Parallelism.For(0, mBlocks, job.RunBlock);
                     else
@@ -142,9 +144,10 @@ public static unsafe class Gemm
 
     /// <summary>
     /// One K-block of the product, split into M-blocks that may run on different threads. A comes packed for this
-    /// K block (panel of rows i at i * kc) or is packed here block by block.
+    /// K block (panel of rows i at i * kc) or is packed here block by block. With <paramref name="store"/> (the first K
+    /// block of a product that does not accumulate) the tiles overwrite C instead of adding to it.
     /// </summary>
-    private readonly struct Job(Isa isa, bool transA, float* a, float* aPacked, float* bPack, float* c, int m, int n, int k, int ldc, int p0, int kc, int mr, int nr)
+    private readonly struct Job(Isa isa, bool transA, float* a, float* aPacked, float* bPack, float* c, int m, int n, int k, int ldc, int p0, int kc, int mr, int nr, bool store)
     {
         private readonly nint _a = (nint)a, _aPacked = (nint)aPacked, _bPack = (nint)bPack, _c = (nint)c;
 
@@ -168,14 +171,17 @@ public static unsafe class Gemm
                         int mrr = Math.Min(mr, mc - ii);
                         float* ap = pap + (long)(ii / mr) * mr * kc;
                         float* cTile = (float*)_c + (long)(i0 + ii) * ldc + j0;
-                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, ldc);
+                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, ldc, store);
                         else
                         {
-                            // Edge tile: compute a full tile into scratch, add the valid part.
-                            new Span<float>(pedge, mr * nr).Clear();
-                            Kernel(isa, kc, ap, bp, pedge, nr);
+                            // Edge tile: compute a full tile into scratch, then store or add the valid part.
+                            Kernel(isa, kc, ap, bp, pedge, nr, store: true);
                             for (int r = 0; r < mrr; r++)
-                                for (int q = 0; q < nrr; q++) cTile[(long)r * ldc + q] += pedge[r * nr + q];
+                            {
+                                float* cr = cTile + (long)r * ldc, er = pedge + r * nr;
+                                if (store) for (int q = 0; q < nrr; q++) cr[q] = er[q];
+                                else for (int q = 0; q < nrr; q++) cr[q] += er[q];
+                            }
                         }
                     }
                 }
@@ -193,13 +199,13 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(Isa isa, int kc, float* ap, float* bp, float* c, int ldc)
+    private static void Kernel(Isa isa, int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
         switch (isa)
         {
-            case Isa.Avx512: Kernel8x32(kc, ap, bp, c, ldc); break;
-            case Isa.Avx2Fma: Kernel6x16(kc, ap, bp, c, ldc); break;
-            default: Kernel4x4(kc, ap, bp, c, ldc); break;
+            case Isa.Avx512: Kernel8x32(kc, ap, bp, c, ldc, store); break;
+            case Isa.Avx2Fma: Kernel6x16(kc, ap, bp, c, ldc, store); break;
+            default: Kernel4x4(kc, ap, bp, c, ldc, store); break;
         }
     }
 
@@ -275,9 +281,9 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>C[8 x 32] += Apanel * Bpanel with 16 zmm accumulators.</summary>
+    /// <summary>C[8 x 32] += Apanel * Bpanel (= with <paramref name="store"/>) with 16 zmm accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
-    private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc)
+    private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
         // Ask for the C tile now: its rows are far apart (often in L3), and the loads at the end would stall.
         for (int r = 0; r < 8; r++)
@@ -301,20 +307,22 @@ public static unsafe class Gemm
             a = Vector512.Create(ap[7]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
             ap += 8; bp += 32;
         }
-        Add512(c, c00, c01); c += ldc; Add512(c, c10, c11); c += ldc; Add512(c, c20, c21); c += ldc; Add512(c, c30, c31); c += ldc;
-        Add512(c, c40, c41); c += ldc; Add512(c, c50, c51); c += ldc; Add512(c, c60, c61); c += ldc; Add512(c, c70, c71);
+        Put512(c, c00, c01, store); c += ldc; Put512(c, c10, c11, store); c += ldc; Put512(c, c20, c21, store); c += ldc; Put512(c, c30, c31, store); c += ldc;
+        Put512(c, c40, c41, store); c += ldc; Put512(c, c50, c51, store); c += ldc; Put512(c, c60, c61, store); c += ldc; Put512(c, c70, c71, store);
     }
 
+    /// <summary>One row of a tile: c[0:32] = (v0, v1), or += when not <paramref name="store"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add512(float* c, Vector512<float> v0, Vector512<float> v1)
+    private static void Put512(float* c, Vector512<float> v0, Vector512<float> v1, bool store)
     {
-        (Vector512.Load(c) + v0).Store(c);
-        (Vector512.Load(c + 16) + v1).Store(c + 16);
+        if (!store) { v0 += Vector512.Load(c); v1 += Vector512.Load(c + 16); }
+        v0.Store(c);
+        v1.Store(c + 16);
     }
 
-    /// <summary>C[6 x 16] += Apanel * Bpanel with 12 ymm accumulators.</summary>
+    /// <summary>C[6 x 16] += Apanel * Bpanel (= with <paramref name="store"/>) with 12 ymm accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
-    private static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc)
+    private static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -329,20 +337,21 @@ public static unsafe class Gemm
             a = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(a, b0, c50); c51 = Fma.MultiplyAdd(a, b1, c51);
             ap += 6; bp += 16;
         }
-        Add256(c, c00, c01); c += ldc; Add256(c, c10, c11); c += ldc; Add256(c, c20, c21); c += ldc;
-        Add256(c, c30, c31); c += ldc; Add256(c, c40, c41); c += ldc; Add256(c, c50, c51);
+        Put256(c, c00, c01, store); c += ldc; Put256(c, c10, c11, store); c += ldc; Put256(c, c20, c21, store); c += ldc;
+        Put256(c, c30, c31, store); c += ldc; Put256(c, c40, c41, store); c += ldc; Put256(c, c50, c51, store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add256(float* c, Vector256<float> v0, Vector256<float> v1)
+    private static void Put256(float* c, Vector256<float> v0, Vector256<float> v1, bool store)
     {
-        (Vector256.Load(c) + v0).Store(c);
-        (Vector256.Load(c + 8) + v1).Store(c + 8);
+        if (!store) { v0 += Vector256.Load(c); v1 += Vector256.Load(c + 8); }
+        v0.Store(c);
+        v1.Store(c + 8);
     }
 
     /// <summary>C[4 x 4] += Apanel * Bpanel, plain scalar code for CPUs without AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
-    private static void Kernel4x4(int kc, float* ap, float* bp, float* c, int ldc)
+    private static void Kernel4x4(int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
         Span<float> acc = stackalloc float[16];
         for (int p = 0; p < kc; p++, ap += 4, bp += 4)
@@ -352,6 +361,6 @@ public static unsafe class Gemm
                 for (int q = 0; q < 4; q++) acc[r * 4 + q] += av * bp[q];
             }
         for (int r = 0; r < 4; r++)
-            for (int q = 0; q < 4; q++) c[(long)r * ldc + q] += acc[r * 4 + q];
+            for (int q = 0; q < 4; q++) c[(long)r * ldc + q] = (store ? 0 : c[(long)r * ldc + q]) + acc[r * 4 + q];
     }
 }

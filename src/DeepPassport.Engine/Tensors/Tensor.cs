@@ -38,6 +38,12 @@ public sealed partial class Tensor
     /// <summary>Zeros of the given shape (storage pooled while a <see cref="TensorScope"/> is open).</summary>
     public Tensor(params int[] shape) : this(TensorScope.Rent(CheckedSize(shape)), shape) { }
 
+    /// <summary>
+    /// A tensor whose every element the caller overwrites before anything reads it (an operator's output): its pooled
+    /// storage is not zeroed first, which saved a pass over every activation of a training step.
+    /// </summary>
+    internal static Tensor Uninitialized(params int[] shape) => new(TensorScope.Rent(CheckedSize(shape), clear: false), shape);
+
     /// <summary>Whether the storage is still this tensor's (false once its <see cref="TensorScope"/> closed).</summary>
     public bool IsAlive => _data is not null;
 

@@ -34,12 +34,13 @@ public sealed class TensorScope : IDisposable
     /// <summary>Whether a scope is open on this thread.</summary>
     public static bool IsActive => _current is not null;
 
-    /// <summary>A zeroed array of exactly <paramref name="length"/> floats: pooled inside a scope, new outside.</summary>
-    internal static float[] Rent(int length)
+    /// <summary>An array of exactly <paramref name="length"/> floats, zeroed unless <paramref name="clear"/> is false (for
+    /// a caller that overwrites all of it): pooled inside a scope, new outside.</summary>
+    internal static float[] Rent(int length, bool clear = true)
     {
         var scope = _current;
-        if (scope is null || length == 0) return new float[length];
-        var array = ArrayStore.Take(length);
+        if (scope is null || length == 0) return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        var array = ArrayStore.Take(length, clear);
         scope._lent.Add(array, 0);
         return array;
     }
@@ -115,7 +116,7 @@ public sealed class TensorScope : IDisposable
 
         public static long HeldFloats { get { lock (Free) return _held; } }
 
-        public static float[] Take(int length)
+        public static float[] Take(int length, bool clear)
         {
             float[]? array = null;
             lock (Free)
@@ -124,8 +125,8 @@ public sealed class TensorScope : IDisposable
                     _held -= length;
                     array = stack.Pop();
                 }
-            if (array is null) return new float[length];
-            Array.Clear(array);
+            if (array is null) return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+            if (clear) Array.Clear(array);
             return array;
         }
 

@@ -21,7 +21,7 @@ public static partial class F
         if (g.OutH <= 0 || g.OutW <= 0) throw new ArgumentException($"Conv2d: input {x.ShapeString} is smaller than kernel {weight.ShapeString} with padding {padding}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.OutC)) throw new ArgumentException($"Conv2d: bias {bias.ShapeString} does not fit {g.OutC} channels.");
         int n = x.Shape[0];
-        var y = new Tensor(n, g.OutC, g.OutH, g.OutW);
+        var y = Tensor.Uninitialized(n, g.OutC, g.OutH, g.OutW);   // every image is stored by its GEMM
         var plan = new ConvChunks(n, g);
         // The weights [Cout, Cin*kh*kw] are the left factor of every chunk's product: pack them once.
         using (var w = new PackedA(false, g.OutC, g.ColRows, weight.Data))

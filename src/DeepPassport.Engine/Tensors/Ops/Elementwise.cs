@@ -49,7 +49,7 @@ public sealed partial class Tensor
     {
         bool same = a.Shape.AsSpan().SequenceEqual(b.Shape);
         int[] shape = same ? a.Shape : Broadcast.ResultShape(a.Shape, b.Shape);
-        var outT = new Tensor(shape);
+        var outT = Tensor.Uninitialized(shape);   // both branches write every element
         int[] aStr = same ? [] : Broadcast.Strides(a.Shape, shape), bStr = same ? [] : Broadcast.Strides(b.Shape, shape);
         if (same) spanOp(a.Data, b.Data, outT.Data);
         else
@@ -66,8 +66,8 @@ public sealed partial class Tensor
             bool needA = a.RequiresGrad, needB = b.RequiresGrad;
             if (same && spanGradA is not null && spanGradB is not null)
             {
-                if (needA) { var d = TensorScope.Rent(a.Size); spanGradA(g.Data, a.Data, b.Data, d); a.AccumulateGradOwned(d); }
-                if (needB) { var d = TensorScope.Rent(b.Size); spanGradB(g.Data, a.Data, b.Data, d); b.AccumulateGradOwned(d); }
+                if (needA) { var d = TensorScope.Rent(a.Size, clear: false); spanGradA(g.Data, a.Data, b.Data, d); a.AccumulateGradOwned(d); }
+                if (needB) { var d = TensorScope.Rent(b.Size, clear: false); spanGradB(g.Data, a.Data, b.Data, d); b.AccumulateGradOwned(d); }
                 return;
             }
             float[] ga = needA ? TensorScope.Rent(outT.Size) : [], gb = needB ? TensorScope.Rent(outT.Size) : [], gd = g.Data, ad = a.Data, bd = b.Data;
@@ -94,18 +94,18 @@ public sealed partial class Tensor
 
     public Tensor AddScalar(float s)
     {
-        var o = new Tensor(Shape);
+        var o = Tensor.Uninitialized(Shape);
         TensorPrimitives.Add(Data, s, o.Data);
         return Record(o, this, g => AccumulateGrad(g.Data));
     }
 
     public Tensor MulScalar(float s)
     {
-        var o = new Tensor(Shape);
+        var o = Tensor.Uninitialized(Shape);
         TensorPrimitives.Multiply(Data, s, o.Data);
         return Record(o, this, g =>
         {
-            var d = TensorScope.Rent(Size);
+            var d = TensorScope.Rent(Size, clear: false);
             TensorPrimitives.Multiply(g.Data, s, d);
             AccumulateGradOwned(d);
         });
@@ -119,12 +119,12 @@ public sealed partial class Tensor
     /// </summary>
     internal Tensor Unary(Action<ReadOnlySpan<float>, Span<float>> forward, Func<float, float, float> derivative)
     {
-        var o = new Tensor(Shape);
+        var o = Tensor.Uninitialized(Shape);
         forward(Data, o.Data);
         var x = Data;
         return Record(o, this, g =>
         {
-            var d = TensorScope.Rent(Size);
+            var d = TensorScope.Rent(Size, clear: false);
             var gd = g.Data; var y = o.Data;
             for (int i = 0; i < d.Length; i++) d[i] = gd[i] * derivative(x[i], y[i]);
             AccumulateGradOwned(d);
@@ -139,12 +139,12 @@ public sealed partial class Tensor
 
     internal Tensor UnarySpan(Action<ReadOnlySpan<float>, Span<float>> forward, SpanBackward backward)
     {
-        var o = new Tensor(Shape);
+        var o = Tensor.Uninitialized(Shape);
         forward(Data, o.Data);
         var x = Data;
         return Record(o, this, g =>
         {
-            var d = TensorScope.Rent(Size);
+            var d = TensorScope.Rent(Size, clear: false);
             backward(x, o.Data, g.Data, d);
             AccumulateGradOwned(d);
         });

@@ -89,7 +89,7 @@ public static partial class F
         int groups = c / cpg, planes = n * c;
         int Slot(int p) => perSample ? p / c * groups + p % c / cpg : p % c;
         float W(int ch) => weight?.Data[ch] ?? 1f;
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Uninitialized(x.Shape);
         Parallelism.For(0, planes, p =>
         {
             int ch = p % c, s = Slot(p);
@@ -122,7 +122,7 @@ public static partial class F
                     m2[s] += (double)W(p % c) * invStd[s] * sumGX[p];
                     count[s] += hw;
                 }
-            var dx = TensorScope.Rent(x.Size);
+            var dx = TensorScope.Rent(x.Size, clear: false);   // Combine writes every element
             Parallelism.For(0, planes, p =>
             {
                 int s = Slot(p);
@@ -146,7 +146,7 @@ public static partial class F
         int n = x.Shape[0], c = x.Shape[1], hw = x.Size / Math.Max(1, n * c);
         if (scale is not null && scale.Size != c) throw new ArgumentException($"ChannelAffine: scale {scale.ShapeString} does not fit {c} channels.");
         if (bias is not null && bias.Size != c) throw new ArgumentException($"ChannelAffine: bias {bias.ShapeString} does not fit {c} channels.");
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Uninitialized(x.Shape);
         Parallelism.For(0, n * c, p =>
             VectorOps.Affine(x.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, bias?.Data[p % c] ?? 0f, y.Data.AsSpan(p * hw, hw)));
         Tensor[] inputs = [x, .. scale is null ? Array.Empty<Tensor>() : [scale], .. bias is null ? Array.Empty<Tensor>() : [bias]];
@@ -154,7 +154,7 @@ public static partial class F
         {
             if (x.RequiresGrad)
             {
-                var dx = TensorScope.Rent(x.Size);
+                var dx = TensorScope.Rent(x.Size, clear: false);
                 Parallelism.For(0, n * c, p => TensorPrimitives.Multiply(g.Data.AsSpan(p * hw, hw), scale?.Data[p % c] ?? 1f, dx.AsSpan(p * hw, hw)));
                 x.AccumulateGradOwned(dx);
             }

@@ -20,7 +20,7 @@ public static partial class F
     public static Tensor MaxPool2d(Tensor x, int kernel, int stride, int padding = 0)
     {
         var (n, c, h, w, oh, ow) = PoolShape(x, kernel, stride, padding, nameof(MaxPool2d));
-        var y = new Tensor(n, c, oh, ow);
+        var y = Tensor.Uninitialized(n, c, oh, ow);
         var arg = new int[y.Size];
         Parallelism.For(0, n * c, plane =>
         {
