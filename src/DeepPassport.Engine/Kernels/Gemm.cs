@@ -216,34 +216,46 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void PackB(bool transB, float* b, int n, int k, int ld, int p0, int kc, int nr, float* dst)
     {
+        if (!transB)
+        {
+            // Row by row of B, each row cut into the panels: B is read along its rows (a convolution's im2col
+            // columns are rows thousands of floats long, and reading one panel's 32 floats from each of 256 such rows
+            // stalled on a new page at every row).
+            int full = n / nr, w = n - full * nr;
+            long panel = (long)nr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (long)(p0 + p) * ld, d = dst + p * nr;
+                for (int j = 0; j < full; j++, src += nr, d += panel)
+                {
+                    int q = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                        for (; q <= nr - 16; q += 16) Vector512.Store(Vector512.Load(src + q), d + q);
+                    for (; q < nr; q++) d[q] = src[q];
+                }
+                if (w > 0)
+                {
+                    for (int q = 0; q < w; q++) d[q] = src[q];
+                    for (int q = w; q < nr; q++) d[q] = 0;
+                }
+            }
+            return;
+        }
         for (int j0 = 0; j0 < n; j0 += nr)
         {
             int w = Math.Min(nr, n - j0);
-            if (!transB)
-                for (int p = 0; p < kc; p++)
-                {
-                    float* d = dst + p * nr, src = b + (long)(p0 + p) * ld + j0;
-                    int q = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                        for (; q <= w - 16; q += 16) Vector512.Store(Vector512.Load(src + q), d + q);
-                    for (; q < w; q++) d[q] = src[q];
-                    for (; q < nr; q++) d[q] = 0;
-                }
-            else
+            // Rows of B^T become columns of the panel: 8 x 8 transposes where whole blocks fit, scalar elsewhere.
+            int q8 = Transpose8.IsSupported ? w / 8 * 8 : 0, p8 = kc / 8 * 8;
+            for (int q = 0; q < q8; q += 8)
+                for (int p = 0; p < p8; p += 8)
+                    Transpose8.Block(b + (long)(j0 + q) * k + p0 + p, k, dst + p * nr + q, nr);
+            for (int q = 0; q < w; q++)
             {
-                // Rows of B^T become columns of the panel: 8 x 8 transposes where whole blocks fit, scalar elsewhere.
-                int q8 = Transpose8.IsSupported ? w / 8 * 8 : 0, p8 = kc / 8 * 8;
-                for (int q = 0; q < q8; q += 8)
-                    for (int p = 0; p < p8; p += 8)
-                        Transpose8.Block(b + (long)(j0 + q) * k + p0 + p, k, dst + p * nr + q, nr);
-                for (int q = 0; q < w; q++)
-                {
-                    float* src = b + (long)(j0 + q) * k + p0;
-                    for (int p = q < q8 ? p8 : 0; p < kc; p++) dst[p * nr + q] = src[p];
-                }
-                if (w < nr)
-                    for (int p = 0; p < kc; p++) new Span<float>(dst + p * nr + w, nr - w).Clear();
+                float* src = b + (long)(j0 + q) * k + p0;
+                for (int p = q < q8 ? p8 : 0; p < kc; p++) dst[p * nr + q] = src[p];
             }
+            if (w < nr)
+                for (int p = 0; p < kc; p++) new Span<float>(dst + p * nr + w, nr - w).Clear();
             dst += (long)nr * kc;
         }
     }

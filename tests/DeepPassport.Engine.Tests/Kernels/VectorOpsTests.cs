@@ -64,4 +64,37 @@ public class VectorOpsTests
                     Assert.Equal(best, y.Data[p * 9 + oy * 3 + ox]);
                 }
     }
+
+    /// <summary>The vectorised 2x2 windows (16 at a time along a row, or two rows of 8) pick the same values and
+    /// arg-maxes as the scalar order, NaNs and ties included, at widths that use each path and the scalar tail.</summary>
+    [Theory]
+    [InlineData(32, 6)] [InlineData(16, 7)] [InlineData(17, 5)] [InlineData(40, 4)] [InlineData(66, 3)] [InlineData(8, 8)]
+    public void MaxPool2x2MatchesNaiveWindowsAtEveryWidth(int w, int h)
+    {
+        var rng = new Rng((ulong)(w * 31 + h));
+        var x = Tensor.Randn(rng, 2, 3, h, w);
+        for (int i = 0; i < x.Size; i += 37) x.Data[i] = float.NaN;
+        for (int i = 3; i + 1 < x.Size; i += 29) x.Data[i + 1] = x.Data[i];   // ties
+        x.RequiresGrad = true;
+        var y = F.MaxPool2d(x, 2, 2);
+        int oh = h / 2, ow = w / 2;
+        var g = Tensor.Randn(rng, y.Shape);
+        y.Backward(g);
+        var expectedDx = new float[x.Size];
+        for (int p = 0; p < 6; p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float best = 0; int bi = -1;
+                    foreach (var (ky, kx) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                    {
+                        int i = p * h * w + (2 * oy + ky) * w + 2 * ox + kx;
+                        if (bi < 0 || x.Data[i] > best || float.IsNaN(x.Data[i])) { best = x.Data[i]; bi = i; }
+                    }
+                    int o = (p * oh + oy) * ow + ox;
+                    Assert.Equal(best, y.Data[o]);
+                    expectedDx[bi] += g.Data[o];
+                }
+        Assert.Equal(expectedDx, x.Grad!.Data);
+    }
 }
