@@ -32,9 +32,17 @@ def repeat_ms(times, work):
     return (time.perf_counter() - start) * 1000.0
 
 
+WARM_UP_SECONDS = 3  # as SpeedBench.WarmUpSeconds
+
+
 def median_per_step_ms(args, work):
-    """One untimed repetition (allocator and oneDNN caches warm up), then the median ms per step over --rounds."""
-    repeat_ms(args.steps, work)
+    """Untimed repetitions for at least WARM_UP_SECONDS (allocator and oneDNN caches warm up; the same rule as
+    `deeppassport bench`, whose JIT needs it), then the median ms per step over --rounds."""
+    start = time.perf_counter()
+    while True:
+        repeat_ms(args.steps, work)
+        if time.perf_counter() - start >= WARM_UP_SECONDS:
+            break
     return statistics.median(repeat_ms(args.steps, work) / args.steps for _ in range(args.rounds))
 
 
