@@ -21,10 +21,10 @@ public static unsafe class Gemm
         Avx2.IsSupported && Fma.IsSupported ? Isa.Avx2Fma : Isa.Scalar;
 
     private const int KC = 256;   // depth of one packed block: A and B panels stay in L2
+    private const int MC = 96;    // rows of A packed at once (a multiple of every MR)
 
     /// <summary>The depth of one packed K block: a product whose k is a multiple of it runs in whole blocks.</summary>
     public const int KBlock = KC;
-    private const int MC = 96;    // rows of A packed at once (a multiple of every MR)
 
     /// <summary>C = op(A) op(B), or C += op(A) op(B) when <paramref name="accumulate"/>; op(A) is m x k, op(B) is k x n.</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
