@@ -26,8 +26,9 @@ public class BenchCliTests
         Assert.True(root.GetProperty("gemm_gflops").GetDouble() > 0);
         Assert.True(root.GetProperty("gemm_gflops_1thread").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
-        // Training's own peak (reset before the model on Linux). Not compared with the whole run's: this test host is
-        // one process shared with the tests running beside it, whose memory comes and goes between the two readings.
+        // Training's own peak (reset before the model on Linux). Not compared with the whole run's: Linux records the
+        // peak lazily (VmHWM is the larger of a mark updated only at some events and the current set), so a later
+        // reading can come out a few pages lower than an earlier one (seen: 61 kB).
         if (OperatingSystem.IsLinux())
             Assert.True(model.GetProperty("train_peak_working_set_bytes").GetInt64() > 0);
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
