@@ -52,6 +52,10 @@ public static class IsnCommand
             ClipFactor = (float)o.Double("clip-factor", d.ClipFactor, min: 0, max: 1000),
             ValidateEvery = o.Int("validate-every", d.ValidateEvery, min: 1),
             WrongKeyWeight = (float)o.Double("wrong-key-weight", d.WrongKeyWeight, min: 0, max: 1000),
+            WrongKeyMse = (float)o.Double("wrong-key-mse", d.WrongKeyMse, min: 1e-6, max: 1),
+            RevealWeight = (float)o.Double("reveal-weight", d.RevealWeight, min: 1e-6, max: 1000),
+            GuideWeight = (float)o.Double("guide-weight", d.GuideWeight, min: 0, max: 1000),
+            LowWeight = (float)o.Double("low-weight", d.LowWeight, min: 0, max: 1000),
             KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };

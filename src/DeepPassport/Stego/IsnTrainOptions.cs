@@ -90,5 +90,9 @@ public sealed record IsnTrainOptions
         if (!(FinalLearningRateFraction is > 0 and <= 1)) throw new ArgumentException($"--lr-final {FinalLearningRateFraction} must be in (0, 1]: the last step's learning rate as a fraction of --lr.");
         if (!(ClipFactor >= 0) || float.IsInfinity(ClipFactor)) throw new ArgumentException($"--clip-factor {ClipFactor} must be a non-negative number (0 turns clipping off).");
         if (ValidateEvery < 1) throw new ArgumentException($"--validate-every {ValidateEvery} must be positive.");
+        foreach (var (name, weight) in new[] { ("--reveal-weight", RevealWeight), ("--guide-weight", GuideWeight), ("--low-weight", LowWeight) })
+            if (!(weight >= 0) || float.IsInfinity(weight)) throw new ArgumentException($"{name} {weight} must be a non-negative number.");
+        if (RevealWeight == 0) throw new ArgumentException("--reveal-weight 0: without the reveal term the ISN never learns to reveal.");
+        if (!(WrongKeyMse is > 0 and <= 1)) throw new ArgumentException($"--wrong-key-mse {WrongKeyMse} must be in (0, 1]: the MSE (images in [0, 1]) a wrong key's reveal must reach.");
     }
 }

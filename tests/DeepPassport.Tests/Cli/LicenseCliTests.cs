@@ -219,6 +219,22 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         Assert.True(r.ExitCode == 0, r.Error);
     }
 
+    /// <summary>Loss weights and the wrong-key margin are checked before anything is trained or written.</summary>
+    [Theory]
+    [InlineData("--guide-weight", "-1")]
+    [InlineData("--reveal-weight", "0")]
+    [InlineData("--low-weight", "lots")]
+    [InlineData("--wrong-key-mse", "2")]
+    public void IsnTrainRefusesBadLossSettings(string option, string value)
+    {
+        string isn = Path.Combine(CliHarness.TempDir(), "isn");
+        var r = CliHarness.Run("isn", "train", "--images", Path.Combine(_owner.Dir, "photos"), "--key", Path.Combine(_owner.Dir, "key.png"), "--out", isn,
+            "--steps", "2", "--holdout", "2", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(option, r.Error);
+        Assert.False(Directory.Exists(isn));
+    }
+
     /// <summary>`isn train --wrong-keys` refuses a folder that holds the key itself (it would teach the ISN not to reveal).</summary>
     [Fact]
     public void IsnTrainRefusesTheKeyAmongItsWrongKeys()
