@@ -73,7 +73,7 @@ public static unsafe class Gemm
             {
                 fixed (float* ps = shared)
                 {
-                    if (shared is not null) aPacked = PackAllParallel(transA, a, m, k, mr, Align64(ps));
+                    if (shared is not null) aPacked = PackAll(transA, a, m, k, mr, Align64(ps), parallel: true);
                     nint pap = (nint)aPacked, pb = (nint)b, pc = (nint)c;
                     int panels = (n + nr - 1) / nr;
                     Parallelism.For(0, parts, t =>
@@ -87,23 +87,6 @@ public static unsafe class Gemm
             finally { if (shared is not null) ArrayPoolF.Return(shared); }
         }
         else Columns(isa, transA, a, aPacked, transB, b, c, m, n, k, n, accumulate, parallel);
-    }
-
-    /// <summary><see cref="PackAll"/> with blocks of <see cref="MC"/> rows packed on different threads; returns dst.</summary>
-    private static float* PackAllParallel(bool transA, float* a, int m, int k, int mr, float* dst)
-    {
-        int mPad = (m + mr - 1) / mr * mr;
-        nint pa = (nint)a, pd = (nint)dst;
-        Parallelism.For(0, (m + MC - 1) / MC, ib =>
-        {
-            int i0 = ib * MC, mc = Math.Min(MC, m - i0);
-            for (int p0 = 0; p0 < k; p0 += KC)
-            {
-                int kc = Math.Min(KC, k - p0);
-                PackA(transA, (float*)pa, m, k, i0, mc, p0, kc, mr, (float*)pd + (long)mPad * p0 + (long)i0 * kc);
-            }
-        });
-        return dst;
     }
 
     /// <summary>C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long.</summary>
@@ -193,12 +176,26 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>Packs all of op(A) (m x k) as <see cref="Run"/> reads it: K block p0 at mPad * p0, row panel i at i * kc.</summary>
-    internal static void PackAll(bool transA, float* a, int m, int k, int mr, float* dst)
+    /// <summary>
+    /// Packs all of op(A) (m x k) as <see cref="Run"/> reads it: K block p0 at mPad * p0, row panel i at i * kc; with
+    /// <paramref name="parallel"/>, blocks of <see cref="MC"/> rows on different threads. Returns dst.
+    /// </summary>
+    internal static float* PackAll(bool transA, float* a, int m, int k, int mr, float* dst, bool parallel = false)
     {
-        int mPad = (m + mr - 1) / mr * mr;
-        for (int p0 = 0; p0 < k; p0 += KC)
-            PackA(transA, a, m, k, 0, m, p0, Math.Min(KC, k - p0), mr, dst + (long)mPad * p0);
+        int mPad = (m + mr - 1) / mr * mr, blocks = (m + MC - 1) / MC;
+        nint pa = (nint)a, pd = (nint)dst;
+        void Rows(int ib)
+        {
+            int i0 = ib * MC, mc = Math.Min(MC, m - i0);
+            for (int p0 = 0; p0 < k; p0 += KC)
+            {
+                int kc = Math.Min(KC, k - p0);
+                PackA(transA, (float*)pa, m, k, i0, mc, p0, kc, mr, (float*)pd + (long)mPad * p0 + (long)i0 * kc);
+            }
+        }
+        if (parallel) Parallelism.For(0, blocks, Rows);
+        else for (int ib = 0; ib < blocks; ib++) Rows(ib);
+        return dst;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
