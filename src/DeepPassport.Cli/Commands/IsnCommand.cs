@@ -57,6 +57,7 @@ public static class IsnCommand
             GuideWeight = (float)o.Double("guide-weight", d.GuideWeight, min: 0, max: 1000),
             LowWeight = (float)o.Double("low-weight", d.LowWeight, min: 0, max: 1000),
             KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
+            NearKeyWrongKeys = !o.Flag("no-near-key-wrong-keys"),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };
         // --owner: hide in that owner's passport only (the cover every licence uses), and attach the ISN when done.

@@ -46,6 +46,10 @@ public sealed record IsnTrainOptions
     /// photos' crops and noise: the hardest wrong keys there are.</summary>
     public bool KeyTextureWrongKeys { get; init; } = true;
 
+    /// <summary>Whether wrong keys blended with the key itself (<see cref="IsnTrainer.NearKey"/>) are among the wrong keys:
+    /// the reveal must fail for keys near the key, not only for keys far from it.</summary>
+    public bool NearKeyWrongKeys { get; init; } = true;
+
     /// <summary>
     /// Textures the owner knows are not the key (a texture library such as DTD): random crops of them are among the wrong
     /// keys. The ISN tells keys apart by their look, so a look it was never shown as wrong may reveal (measured: DTD

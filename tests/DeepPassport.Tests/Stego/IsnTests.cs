@@ -153,6 +153,38 @@ public class IsnTests
     }
 
     [Fact]
+    public void NearKeyWrongKeysBlendTheKeyWithAnotherWrongKey()
+    {
+        // The key a solid colour, every other wrong key (noise, flat, synthetic, photo) drawn from a 16x16 grey photo or at random:
+        // a blend lies between the two at a share of the other in [NearKeyMinBlend, 1), so it is never the key.
+        var key = new Image(16, 16, 3);
+        Array.Fill(key.Pixels, (byte)250);
+        var other = new Image(16, 16, 3);
+        Array.Fill(other.Pixels, (byte)50);
+        var rng = new Rng(4);
+        for (int t = 0; t < 50; t++)
+        {
+            var blend = IsnTrainer.NearKey(key, other, rng);
+            Assert.All(blend.Pixels, p => Assert.InRange(p, 50, (int)MathF.Round(250 - 200 * IsnTrainer.NearKeyMinBlend)));
+        }
+        Assert.Throws<ArgumentException>(() => IsnTrainer.NearKey(key, new Image(8, 8, 3), rng));
+        // Drawn among the wrong keys only when the key is given, about one draw in kinds + 1 (here 5 + 1). The key a
+        // checkerboard of 0 and 255: a blend keeps it at an amplitude of (1 - alpha)·255, no other kind of wrong key has it.
+        var checker = new Image(16, 16, 3);
+        for (int i = 0; i < checker.Pixels.Length; i++) checker.Pixels[i] = (byte)(((i / 3) % 16 + (i / 48)) % 2 * 255);
+        var photo = new Image(48, 48, 3);
+        Array.Fill(photo.Pixels, (byte)128);
+        bool NearTheKey(Image k) => Enumerable.Range(0, k.Pixels.Length).Average(i => checker.Pixels[i] == 255 ? k.Pixels[i] : -k.Pixels[i]) > 25;
+        int Count(Image? withKey)
+        {
+            var r = new Rng(11);
+            return Enumerable.Range(0, 600).Count(_ => NearTheKey(IsnTrainer.WrongKey([photo], photo, [], 16, r, withKey)));
+        }
+        Assert.Equal(0, Count(null));
+        Assert.InRange(Count(checker), 40, 160);
+    }
+
+    [Fact]
     public void SyntheticTexturesAreSeededAndVaried()
     {
         var a = IsnTrainer.SyntheticTexture(32, new Rng(5));
