@@ -261,6 +261,8 @@ def gen_conv():
         ("conv2d_k1s1p0", 2, 3, 9, 9, 4, 1, 1, 0, False),
         ("conv2d_k1s2p0", 2, 3, 9, 9, 4, 1, 2, 0, False),
         ("conv2d_k3s2p0_odd", 2, 3, 7, 7, 4, 3, 2, 0, True),
+        # 3x3 stride 1 padding 1, >= 16 channels, >= 64 pixels: the engine's Winograd F(2x2, 3x3) path
+        ("conv2d_k3s1p1_winograd", 3, 16, 8, 10, 20, 3, 1, 1, True),
     ]
     for name, n, cin, h, w, cout, k, s, p, bias in cases:
         seed_for(name)

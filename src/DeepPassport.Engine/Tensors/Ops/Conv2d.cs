@@ -7,7 +7,8 @@ public static partial class F
 {
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch), NCHW: x [N, Cin, H, W], weight [Cout, Cin, kh, kw], bias [Cout]
-    /// or null. Images are processed in chunks: Y_chunk = W [Cout, Cin*kh*kw] x im2col(chunk) [Cin*kh*kw, chunk*Ho*Wo],
+    /// or null. 3x3 stride-1 padding-1 convolutions of even-sized images with 16 or more channels go by Winograd
+    /// (<see cref="Conv2dWinograd"/>); the rest by im2col. Images are processed in chunks: Y_chunk = W [Cout, Cin*kh*kw] x im2col(chunk) [Cin*kh*kw, chunk*Ho*Wo],
     /// so one GEMM packs the weights once for several images. 1x1 stride-1 unpadded convolutions skip im2col.
     /// Backward: dW += dY_chunk col^T, dcol = W^T dY_chunk scattered back by col2im, db = sum dY.
     /// Chunks run in parallel; each worker keeps its own dW and they are summed at the end.
@@ -20,6 +21,12 @@ public static partial class F
         var g = new ConvGeometry(x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, padding);
         if (g.OutH <= 0 || g.OutW <= 0) throw new ArgumentException($"Conv2d: input {x.ShapeString} is smaller than kernel {weight.ShapeString} with padding {padding}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.OutC)) throw new ArgumentException($"Conv2d: bias {bias.ShapeString} does not fit {g.OutC} channels.");
+        return g.UsesWinograd ? Conv2dWinograd(x, weight, bias, g) : Conv2dIm2Col(x, weight, bias, g);
+    }
+
+    /// <summary>The im2col path for every geometry (the reference the Winograd path is tested against).</summary>
+    internal static Tensor Conv2dIm2Col(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g)
+    {
         int n = x.Shape[0];
         var y = Tensor.Uninitialized(n, g.OutC, g.OutH, g.OutW);   // every image is stored by its GEMM
         var plan = new ConvChunks(n, g);
@@ -127,13 +134,16 @@ public static partial class F
             }
             weight.AccumulateGradOwned(dwParts[0]);
         }
-        if (bias is not null && bias.RequiresGrad)
-        {
-            var db = new float[g.OutC];
-            for (int i = 0; i < n; i++)
-                for (int o = 0; o < g.OutC; o++) db[o] += TensorPrimitives.Sum(dy.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane));
-            bias.AccumulateGradOwned(db);
-        }
+        if (bias is not null && bias.RequiresGrad) bias.AccumulateGradOwned(BiasGradient(dy, n, g));
+    }
+
+    /// <summary>db[o] = Σ over images and pixels of dY[., o, ., .].</summary>
+    private static float[] BiasGradient(Tensor dy, int n, ConvGeometry g)
+    {
+        var db = new float[g.OutC];
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < g.OutC; o++) db[o] += TensorPrimitives.Sum(dy.Data.AsSpan(i * g.OutSize + o * g.OutPlane, g.OutPlane));
+        return db;
     }
 }
 
@@ -198,6 +208,15 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     public int OutPlane => OutH * OutW;
     public int ColRows => InC * KH * KW;
     public bool IsPointwise => KH == 1 && KW == 1 && Stride == 1 && Padding == 0;
+    /// <summary>
+    /// 3x3, stride 1, padding 1, even height and width, at least <see cref="WinogradMinChannels"/> channels in and out and
+    /// at least <see cref="WinogradMinPixels"/> pixels a plane: computed by Winograd F(2x2, 3x3). With fewer channels or
+    /// pixels the transforms cost more than the multiplications they save (measured, bench/README.md: ResNet-18's 4x4
+    /// layer 131 ms forward + backward against 111 by im2col; its 8x8 layer 77 against 99, its 32x32 layer 79 against 120).
+    /// </summary>
+    public bool UsesWinograd => KH == 3 && KW == 3 && Stride == 1 && Padding == 1 && InH % 2 == 0 && InW % 2 == 0
+        && InC >= WinogradMinChannels && OutC >= WinogradMinChannels && InH * InW >= WinogradMinPixels;
+    public const int WinogradMinChannels = 16, WinogradMinPixels = 64;
     /// <summary>Stride 1 and output rows as wide as input rows (2·padding = kw − 1): im2col rows are shifted planes.</summary>
     public bool IsSameWidth => Stride == 1 && OutW == InW && 2 * Padding == KW - 1;
     public int InSize => InC * InH * InW;
