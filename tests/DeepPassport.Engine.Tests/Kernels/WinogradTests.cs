@@ -15,6 +15,7 @@ public class WinogradTests
     [InlineData(3, 17, 16, 8, 10, false)]   // odd channel counts, non-square, 20 tiles (16 vectorised + 4 tail)
     [InlineData(2, 32, 32, 32, 32, true)]   // ResNet-18's first stage: one image a chunk
     [InlineData(4, 64, 16, 4, 16, false)]   // 16 tiles in 2 rows of 8
+    [InlineData(3, 40, 24, 4, 4, true)]     // ResNet-18's last stage: 4 tiles an image
     [InlineData(2, 16, 16, 2, 34, true)]    // one row of 17 tiles: vectorised 16 and a scalar tail
     public void MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias)
     {
@@ -51,7 +52,7 @@ public class WinogradTests
         Assert.False(new ConvGeometry(3, 32, 32, 64, 3, 3, 1, 1).UsesWinograd);
         Assert.False(new ConvGeometry(64, 32, 32, 64, 3, 3, 2, 1).UsesWinograd);
         Assert.False(new ConvGeometry(64, 32, 32, 64, 5, 5, 1, 2).UsesWinograd);
-        Assert.False(new ConvGeometry(512, 4, 4, 512, 3, 3, 1, 1).UsesWinograd);
+        Assert.False(new ConvGeometry(512, 2, 2, 512, 3, 3, 1, 1).UsesWinograd);
     }
 
     [Fact]

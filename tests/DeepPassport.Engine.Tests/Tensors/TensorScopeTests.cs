@@ -6,6 +6,7 @@ using DeepPassport.Engine.Tests.Nn;
 namespace DeepPassport.Engine.Tests.Tensors;
 
 /// <summary>Pooled step storage: the same numbers as without it, far fewer allocations, and no stale reads.</summary>
+[Collection(Serial.Name)]
 public class TensorScopeTests
 {
     [Fact]

@@ -211,12 +211,12 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     /// <summary>
     /// 3x3, stride 1, padding 1, even height and width, at least <see cref="WinogradMinChannels"/> channels in and out and
     /// at least <see cref="WinogradMinPixels"/> pixels a plane: computed by Winograd F(2x2, 3x3). With fewer channels or
-    /// pixels the transforms cost more than the multiplications they save (measured, bench/README.md: ResNet-18's 4x4
-    /// layer 131 ms forward + backward against 111 by im2col; its 8x8 layer 77 against 99, its 32x32 layer 79 against 120).
+    /// pixels the transforms cost more than the multiplications they save (bench/DeepPassport.Kernels WinogradBenchmarks:
+    /// at ResNet-18's 4x4 layer Winograd still wins, 100 ms forward + backward against 146 by im2col).
     /// </summary>
     public bool UsesWinograd => KH == 3 && KW == 3 && Stride == 1 && Padding == 1 && InH % 2 == 0 && InW % 2 == 0
         && InC >= WinogradMinChannels && OutC >= WinogradMinChannels && InH * InW >= WinogradMinPixels;
-    public const int WinogradMinChannels = 16, WinogradMinPixels = 64;
+    public const int WinogradMinChannels = 16, WinogradMinPixels = 16;
     /// <summary>Stride 1 and output rows as wide as input rows (2·padding = kw − 1): im2col rows are shifted planes.</summary>
     public bool IsSameWidth => Stride == 1 && OutW == InW && 2 * Padding == KW - 1;
     public int InSize => InC * InH * InW;

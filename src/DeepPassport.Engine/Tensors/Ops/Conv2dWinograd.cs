@@ -10,7 +10,7 @@ public static partial class F
     /// 3x3 stride-1 padding-1 convolution of even-sized images by Winograd F(2x2, 3x3) (<see cref="WinogradTransforms"/>):
     /// 2.25 times fewer multiplications than im2col. All three passes use it: the input gradient is the same product
     /// with the filters rotated by 180° and their channels swapped, and the weight gradient is the adjoint of the
-    /// forward product, dU[ξ] = Σ_tiles dM[ξ] V[ξ]ᵀ with dM = A dY Aᵀ, taken back to 3x3 by dg = Gᵀ dU G.
+    /// forward product, dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ] with dM = A dY Aᵀ, taken back to 3x3 by dg = Gᵀ dU G.
     /// </summary>
     internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g)
     {
@@ -40,7 +40,7 @@ public static partial class F
             {
                 var sum = du[t] = ArrayPoolF.Rent(uSize);
                 sum.AsSpan(0, uSize).Clear();
-                float[] scratch = ArrayPoolF.Rent(W.ScratchLength(h, w));
+                float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength(g.InC, h, w), W.ScratchLength(g.OutC, h, w)));
                 for (int c = t; c < plan.Count; c += workers)
                 {
                     var (first, count) = plan.Range(c);
@@ -51,8 +51,9 @@ public static partial class F
                         W.Input(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v, g.InC, h, w, cols, i * tiles, scratch);
                         W.OutputAdjoint(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm, g.OutC, h, w, cols, i * tiles, scratch);
                     }
+                    // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
                     for (int xi = 0; xi < W.Positions; xi++)
-                        Gemm.Multiply(false, true, g.OutC, g.InC, cols, dm.AsSpan(xi * g.OutC * cols), v.AsSpan(xi * g.InC * cols),
+                        Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(xi * g.InC * cols), dm.AsSpan(xi * g.OutC * cols),
                             sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
                     ArrayPoolF.Return(v);
                     ArrayPoolF.Return(dm);
@@ -64,7 +65,7 @@ public static partial class F
                 TensorPrimitives.Add(du[0].AsSpan(0, uSize), du[t].AsSpan(0, uSize), du[0].AsSpan(0, uSize));
                 ArrayPoolF.Return(du[t]);
             }
-            var dw = TensorScope.Rent(weight.Size);
+            var dw = TensorScope.Rent(weight.Size, clear: false);   // every entry written
             ForBlocks(g.OutC, (from, to) => W.FilterAdjoint(du[0], dw, g.OutC, g.InC, from, to));
             ArrayPoolF.Return(du[0]);
             weight.AccumulateGradOwned(dw);
@@ -82,34 +83,31 @@ public static partial class F
     /// <summary>
     /// output [n, outC, H, W] = the 3x3 convolution of input [n, inC, H, W] with the filters of <paramref name="weight"/>
     /// (as stored, [outC, inC, 3, 3]; or, <paramref name="flipped"/>, the input-gradient filters of a [inC, outC, 3, 3]
-    /// weight), plus bias. Chunks of images run in parallel: transform in, 16 GEMMs, transform out.
+    /// weight), plus bias. Chunks of images run in parallel: transform in, 16 GEMMs M[ξ] = V[ξ] U[ξ], transform out.
     /// </summary>
     private static void WinogradProduct(float[] input, int n, int inC, int outC, int h, int w, float[] weight, bool flipped, float[] output, float[]? bias)
     {
         int tiles = h / 2 * (w / 2), inSize = inC * h * w, outSize = outC * h * w, uSize = outC * inC;
+        // U[ξ] is [inC, outC] of this product either way; flipped, the weight's own first axis is this product's inC.
         float[] u = ArrayPoolF.Rent(W.Positions * uSize);
-        // Flipped, the weight is [inC', outC'] = [outC, inC] of this product; its transform is laid out [outC, inC] all the same.
-        int filters = flipped ? inC : outC;
-        ForBlocks(filters, (from, to) => W.Filter(weight, u, filters, flipped ? outC : inC, flipped, from, to));
-        var packed = new PackedA[W.Positions];
-        Parallelism.For(0, W.Positions, xi => packed[xi] = new PackedA(false, outC, inC, u.AsSpan(xi * uSize, uSize)));
-        ArrayPoolF.Return(u);
+        int weightOut = flipped ? inC : outC, weightIn = flipped ? outC : inC;
+        ForBlocks(weightOut, (from, to) => W.Filter(weight, u, weightOut, weightIn, flipped, from, to));
         var plan = new WinogradChunks(n, tiles);
         Parallelism.For(0, plan.Count, c =>
         {
             var (first, count) = plan.Range(c);
             int cols = count * tiles;
             float[] v = ArrayPoolF.Rent(W.Positions * inC * cols), m = ArrayPoolF.Rent(W.Positions * outC * cols);
-            float[] scratch = ArrayPoolF.Rent(W.ScratchLength(h, w));
+            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength(inC, h, w), W.ScratchLength(outC, h, w)));
             for (int i = 0; i < count; i++) W.Input(input.AsSpan((first + i) * inSize, inSize), v, inC, h, w, cols, i * tiles, scratch);
             for (int xi = 0; xi < W.Positions; xi++)
-                Gemm.Multiply(packed[xi], false, cols, v.AsSpan(xi * inC * cols, inC * cols), m.AsSpan(xi * outC * cols, outC * cols), false);
+                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(xi * inC * cols, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(xi * outC * cols, outC * cols), false);
             for (int i = 0; i < count; i++) W.Output(m, output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch);
             ArrayPoolF.Return(v);
             ArrayPoolF.Return(m);
             ArrayPoolF.Return(scratch);
         });
-        foreach (var p in packed) p.Dispose();
+        ArrayPoolF.Return(u);
     }
 }
 
