@@ -24,7 +24,7 @@ internal static unsafe class WinogradTransforms
     public const int Positions = 16;
 
     /// <summary>Floats of the pixel-major scratch the image transforms need for C channels of an H x W image.</summary>
-    public static int ScratchLength(int channels, int h, int w) => (h + 2) * (w + 2) * channels;
+    public static int ScratchLength(int channels, int h, int w) => ((h + 2) * (w + 2) + h * w) * channels;
 
     /// <summary>
     /// V[ξ][first + tile][c] = (Bᵀ d B)[ξ] for the image x [C, H, W] (H, W even), V[ξ] being <paramref name="cols"/> x C.
@@ -38,12 +38,16 @@ internal static unsafe class WinogradTransforms
         {
             new Span<float>(ps, pw * channels).Clear();                                   // top border row
             new Span<float>(ps + (long)(h + 1) * pw * channels, pw * channels).Clear();   // bottom border row
+            // Rows of fewer than 8 pixels transpose as one [C, H·W] matrix (in 8 x 8 blocks), then move into place.
+            float* whole = w % 8 == 0 ? null : ps + (long)(h + 2) * pw * channels;
+            if (whole != null) Transpose(px, (long)h * w, whole, channels, channels, h * w);
             for (int y = 0; y < h; y++)
             {
                 float* row = ps + (long)(y + 1) * pw * channels;
                 new Span<float>(row, channels).Clear();
                 new Span<float>(row + (long)(w + 1) * channels, channels).Clear();
-                Transpose(px + y * w, (long)h * w, row + channels, channels, channels, w);
+                if (whole == null) Transpose(px + y * w, (long)h * w, row + channels, channels, channels, w);
+                else new Span<float>(whole + (long)y * w * channels, w * channels).CopyTo(new Span<float>(row + channels, w * channels));
             }
             for (int ty = 0; ty < h / 2; ty++)
                 for (int tx = 0; tx < tw; tx++)
@@ -105,58 +109,138 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>
-    /// U[ξ][c][o] = (G g Gᵀ)[ξ] for the filters g = weight[o][c] of output channels o in [from, to), weight [O, C, 3, 3];
-    /// with <paramref name="flipped"/> the filters of the input gradient instead, g'[o][c] = weight[o][c] rotated by 180°
-    /// and stored U[ξ][o][c] (its product takes O channels in and gives C out).
+    /// U[ξ][c][o] = (G g Gᵀ)[ξ] for the filters g = weight[o][c] of weight [O, C, 3, 3]; with <paramref name="flipped"/>
+    /// the filters of the input gradient instead, g'[o][c] = weight[o][c] rotated by 180°, stored U[ξ][o][c] (its product
+    /// takes O channels in and gives C out). The weight is transposed to [9][O·C] first, so that every filter position
+    /// is a contiguous run and the transform runs 8 filters at a time; unflipped, each U[ξ] is transposed at the end.
     /// </summary>
-    public static void Filter(ReadOnlySpan<float> weight, Span<float> u, int outC, int inC, bool flipped, int from, int to)
+    public static void Filter(float[] weight, float[] u, int outC, int inC, bool flipped)
     {
-        Span<float> g = stackalloc float[9];
-        Span<float> gg = stackalloc float[12];   // G g: 4 x 3
         int size = outC * inC;
-        for (int o = from; o < to; o++)
-            for (int c = 0; c < inC; c++)
-            {
-                var f = weight.Slice((o * inC + c) * 9, 9);
-                for (int k = 0; k < 9; k++) g[k] = flipped ? f[8 - k] : f[k];
-                for (int q = 0; q < 3; q++)
-                {
-                    float g0 = g[q], g1 = g[3 + q], g2 = g[6 + q];
-                    gg[q] = g0; gg[3 + q] = 0.5f * (g0 + g1 + g2); gg[6 + q] = 0.5f * (g0 - g1 + g2); gg[9 + q] = g2;
-                }
-                int at = flipped ? o * inC + c : c * outC + o;
-                for (int a = 0; a < 4; a++)
-                {
-                    float r0 = gg[3 * a], r1 = gg[3 * a + 1], r2 = gg[3 * a + 2];
-                    u[(4 * a) * size + at] = r0;
-                    u[(4 * a + 1) * size + at] = 0.5f * (r0 + r1 + r2);
-                    u[(4 * a + 2) * size + at] = 0.5f * (r0 - r1 + r2);
-                    u[(4 * a + 3) * size + at] = r2;
-                }
-            }
+        float[] wt = ArrayPoolF.Rent(9 * size), tmp = flipped ? u : ArrayPoolF.Rent(Positions * size);
+        ForSlices(size, (from, to) => Transpose(weight, (long)from * 9, 9, wt, from, size, to - from, 9));
+        ForSlices(size, (from, to) => FilterSlice(wt, tmp, size, flipped, from, to));
+        if (!flipped)
+        {
+            Parallelism.For(0, Positions, xi => Transpose(tmp, (long)xi * size, inC, u, (long)xi * size, outC, outC, inC));
+            ArrayPoolF.Return(tmp);
+        }
+        ArrayPoolF.Return(wt);
     }
 
-    /// <summary>The adjoint of <see cref="Filter"/> (not flipped): dg = Gᵀ dU G from dU[ξ][c][o], into dweight [O, C, 3, 3] for o in [from, to).</summary>
-    public static void FilterAdjoint(ReadOnlySpan<float> du, Span<float> dweight, int outC, int inC, int from, int to)
+    /// <summary>(G g Gᵀ) for the filters [from, to) of wt [9][size] (position k of filter i at wt[k·size + i]) into u[ξ·size + i].</summary>
+    private static void FilterSlice(float[] wt, float[] u, int size, bool flipped, int from, int to)
     {
-        Span<float> e = stackalloc float[12];   // dU G: 4 x 3
-        int size = outC * inC;
-        for (int o = from; o < to; o++)
-            for (int c = 0; c < inC; c++)
+        Span<long> at = stackalloc long[9];   // where position k of the (possibly rotated) filter starts in wt
+        for (int k = 0; k < 9; k++) at[k] = (long)(flipped ? 8 - k : k) * size;
+        Span<Vector256<float>> gg = stackalloc Vector256<float>[12];   // G g: 4 x 3
+        Span<float> g1s = stackalloc float[12];
+        var half = Vector256.Create(0.5f);
+        fixed (float* pw = wt, pu = u)
+        {
+            int i = from;
+            for (; i <= to - 8; i += 8)
             {
-                int at = c * outC + o;
-                for (int a = 0; a < 4; a++)
-                {
-                    float d0 = du[(4 * a) * size + at], d1 = du[(4 * a + 1) * size + at], d2 = du[(4 * a + 2) * size + at], d3 = du[(4 * a + 3) * size + at];
-                    e[3 * a] = d0 + 0.5f * (d1 + d2); e[3 * a + 1] = 0.5f * (d1 - d2); e[3 * a + 2] = 0.5f * (d1 + d2) + d3;
-                }
-                var dg = dweight.Slice((o * inC + c) * 9, 9);
+                // G g down each column q, then (·) Gᵀ along each row a.
                 for (int q = 0; q < 3; q++)
                 {
-                    float e0 = e[q], e1 = e[3 + q], e2 = e[6 + q], e3 = e[9 + q];
-                    dg[q] = e0 + 0.5f * (e1 + e2); dg[3 + q] = 0.5f * (e1 - e2); dg[6 + q] = 0.5f * (e1 + e2) + e3;
+                    var g0 = Vector256.Load(pw + at[q] + i); var g1 = Vector256.Load(pw + at[3 + q] + i); var g2 = Vector256.Load(pw + at[6 + q] + i);
+                    gg[q] = g0; gg[3 + q] = half * (g0 + g1 + g2); gg[6 + q] = half * (g0 - g1 + g2); gg[9 + q] = g2;
+                }
+                for (int a = 0; a < 4; a++)
+                {
+                    var r0 = gg[3 * a]; var r1 = gg[3 * a + 1]; var r2 = gg[3 * a + 2];
+                    r0.Store(pu + (long)(4 * a) * size + i);
+                    (half * (r0 + r1 + r2)).Store(pu + (long)(4 * a + 1) * size + i);
+                    (half * (r0 - r1 + r2)).Store(pu + (long)(4 * a + 2) * size + i);
+                    r2.Store(pu + (long)(4 * a + 3) * size + i);
                 }
             }
+            for (; i < to; i++)
+            {
+                for (int q = 0; q < 3; q++)
+                {
+                    float g0 = pw[at[q] + i], g1 = pw[at[3 + q] + i], g2 = pw[at[6 + q] + i];
+                    g1s[q] = g0; g1s[3 + q] = 0.5f * (g0 + g1 + g2); g1s[6 + q] = 0.5f * (g0 - g1 + g2); g1s[9 + q] = g2;
+                }
+                for (int a = 0; a < 4; a++)
+                {
+                    float r0 = g1s[3 * a], r1 = g1s[3 * a + 1], r2 = g1s[3 * a + 2];
+                    pu[(long)(4 * a) * size + i] = r0; pu[(long)(4 * a + 1) * size + i] = 0.5f * (r0 + r1 + r2);
+                    pu[(long)(4 * a + 2) * size + i] = 0.5f * (r0 - r1 + r2); pu[(long)(4 * a + 3) * size + i] = r2;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Filter"/> (not flipped): dg = Gᵀ dU G from dU[ξ][c][o], written into dweight [O, C, 3, 3]:
+    /// each dU[ξ] transposed to [O][C], the transform 8 filters at a time into [9][O·C], transposed back to [O·C][9].
+    /// </summary>
+    public static void FilterAdjoint(float[] du, float[] dweight, int outC, int inC)
+    {
+        int size = outC * inC;
+        float[] t = ArrayPoolF.Rent(Positions * size), dwt = ArrayPoolF.Rent(9 * size);
+        Parallelism.For(0, Positions, xi => Transpose(du, (long)xi * size, outC, t, (long)xi * size, inC, inC, outC));
+        ForSlices(size, (from, to) => FilterAdjointSlice(t, dwt, size, from, to));
+        ForSlices(size, (from, to) => Transpose(dwt, from, size, dweight, (long)from * 9, 9, 9, to - from));
+        ArrayPoolF.Return(t);
+        ArrayPoolF.Return(dwt);
+    }
+
+    /// <summary>Gᵀ dU G for the filters [from, to) of dU [16][size] into dwt [9][size].</summary>
+    private static void FilterAdjointSlice(float[] du, float[] dwt, int size, int from, int to)
+    {
+        Span<Vector256<float>> e = stackalloc Vector256<float>[12];   // dU G: 4 x 3
+        Span<float> e1s = stackalloc float[12];
+        var half = Vector256.Create(0.5f);
+        fixed (float* pd = du, pw = dwt)
+        {
+            int i = from;
+            for (; i <= to - 8; i += 8)
+            {
+                // dU G along each row a, then Gᵀ (·) down each column q.
+                for (int a = 0; a < 4; a++)
+                {
+                    var d0 = Vector256.Load(pd + (long)(4 * a) * size + i); var d1 = Vector256.Load(pd + (long)(4 * a + 1) * size + i);
+                    var d2 = Vector256.Load(pd + (long)(4 * a + 2) * size + i); var d3 = Vector256.Load(pd + (long)(4 * a + 3) * size + i);
+                    e[3 * a] = d0 + half * (d1 + d2); e[3 * a + 1] = half * (d1 - d2); e[3 * a + 2] = half * (d1 + d2) + d3;
+                }
+                for (int q = 0; q < 3; q++)
+                {
+                    var e0 = e[q]; var e1 = e[3 + q]; var e2 = e[6 + q]; var e3 = e[9 + q];
+                    (e0 + half * (e1 + e2)).Store(pw + (long)q * size + i);
+                    (half * (e1 - e2)).Store(pw + (long)(3 + q) * size + i);
+                    (half * (e1 + e2) + e3).Store(pw + (long)(6 + q) * size + i);
+                }
+            }
+            for (; i < to; i++)
+            {
+                for (int a = 0; a < 4; a++)
+                {
+                    float d0 = pd[(long)(4 * a) * size + i], d1 = pd[(long)(4 * a + 1) * size + i], d2 = pd[(long)(4 * a + 2) * size + i], d3 = pd[(long)(4 * a + 3) * size + i];
+                    e1s[3 * a] = d0 + 0.5f * (d1 + d2); e1s[3 * a + 1] = 0.5f * (d1 - d2); e1s[3 * a + 2] = 0.5f * (d1 + d2) + d3;
+                }
+                for (int q = 0; q < 3; q++)
+                {
+                    float e0 = e1s[q], e1 = e1s[3 + q], e2 = e1s[6 + q], e3 = e1s[9 + q];
+                    pw[(long)q * size + i] = e0 + 0.5f * (e1 + e2); pw[(long)(3 + q) * size + i] = 0.5f * (e1 - e2); pw[(long)(6 + q) * size + i] = 0.5f * (e1 + e2) + e3;
+                }
+            }
+        }
+    }
+
+    /// <summary>body(from, to) over [0, count) in one slice per worker, slice bounds multiples of 8.</summary>
+    private static void ForSlices(int count, Action<int, int> body)
+    {
+        int slices = Parallelism.ChunkCount(Math.Max(1, count / 64));
+        Parallelism.For(0, slices, b => body(Math.Min(count, (int)((long)count * b / slices) / 8 * 8), b == slices - 1 ? count : (int)((long)count * (b + 1) / slices) / 8 * 8));
+    }
+
+    /// <summary><see cref="Transpose(float*, long, float*, long, int, int)"/> between arrays, from and to the given offsets.</summary>
+    public static void Transpose(float[] src, long srcOffset, long srcStride, float[] dst, long dstOffset, long dstStride, int rows, int cols)
+    {
+        fixed (float* ps = src, pd = dst) Transpose(ps + srcOffset, srcStride, pd + dstOffset, dstStride, rows, cols);
     }
 
     /// <summary>dst[j·dstStride + i] = src[i·srcStride + j] for i &lt; rows, j &lt; cols: 8 x 8 blocks in registers, scalar edges.</summary>

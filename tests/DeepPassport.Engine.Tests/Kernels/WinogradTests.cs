@@ -12,11 +12,12 @@ public class WinogradTests
     [Theory]
     [InlineData(1, 16, 16, 8, 8, true)]     // one image
     [InlineData(5, 16, 24, 8, 8, true)]     // AlexNet's 8x8 layers; 5 images in uneven chunks
-    [InlineData(3, 17, 16, 8, 10, false)]   // odd channel counts, non-square, 20 tiles (16 vectorised + 4 tail)
+    [InlineData(3, 17, 16, 8, 10, false)]   // 17 channels (8 at a time and a scalar one), rows of 10 pixels (transposed as one matrix)
     [InlineData(2, 32, 32, 32, 32, true)]   // ResNet-18's first stage: one image a chunk
-    [InlineData(4, 64, 16, 4, 16, false)]   // 16 tiles in 2 rows of 8
+    [InlineData(4, 64, 16, 4, 16, false)]   // rows of 16 pixels (transposed row by row)
     [InlineData(3, 40, 24, 4, 4, true)]     // ResNet-18's last stage: 4 tiles an image
-    [InlineData(2, 16, 16, 2, 34, true)]    // one row of 17 tiles: vectorised 16 and a scalar tail
+    [InlineData(2, 17, 19, 8, 8, true)]     // 17 x 19 filters: the filter transforms end in a scalar tail
+    [InlineData(2, 16, 16, 2, 34, true)]    // one row of 17 tiles
     public void MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias)
     {
         var g = new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1);

@@ -66,18 +66,11 @@ public static partial class F
                 ArrayPoolF.Return(du[t]);
             }
             var dw = TensorScope.Rent(weight.Size, clear: false);   // every entry written
-            ForBlocks(g.OutC, (from, to) => W.FilterAdjoint(du[0], dw, g.OutC, g.InC, from, to));
+            W.FilterAdjoint(du[0], dw, g.OutC, g.InC);
             ArrayPoolF.Return(du[0]);
             weight.AccumulateGradOwned(dw);
         }
         if (bias is not null && bias.RequiresGrad) bias.AccumulateGradOwned(BiasGradient(dy, n, g));
-    }
-
-    /// <summary>body(from, to) over [0, count) split into one block per worker.</summary>
-    private static void ForBlocks(int count, Action<int, int> body)
-    {
-        int blocks = Parallelism.ChunkCount(count);
-        Parallelism.For(0, blocks, b => body(b * count / blocks, (b + 1) * count / blocks));
     }
 
     /// <summary>
@@ -91,7 +84,7 @@ public static partial class F
         // U[ξ] is [inC, outC] of this product either way; flipped, the weight's own first axis is this product's inC.
         float[] u = ArrayPoolF.Rent(W.Positions * uSize);
         int weightOut = flipped ? inC : outC, weightIn = flipped ? outC : inC;
-        ForBlocks(weightOut, (from, to) => W.Filter(weight, u, weightOut, weightIn, flipped, from, to));
+        W.Filter(weight, u, weightOut, weightIn, flipped);
         var plan = new WinogradChunks(n, tiles);
         Parallelism.For(0, plan.Count, c =>
         {
