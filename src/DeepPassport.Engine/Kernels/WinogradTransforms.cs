@@ -111,24 +111,20 @@ internal static unsafe class WinogradTransforms
     /// <summary>
     /// U[ξ][c][o] = (G g Gᵀ)[ξ] for the filters g = weight[o][c] of weight [O, C, 3, 3]; with <paramref name="flipped"/>
     /// the filters of the input gradient instead, g'[o][c] = weight[o][c] rotated by 180°, stored U[ξ][o][c] (its product
-    /// takes O channels in and gives C out). The weight is transposed to [9][O·C] first, so that every filter position
-    /// is a contiguous run and the transform runs 8 filters at a time; unflipped, each U[ξ] is transposed at the end.
+    /// takes O channels in and gives C out). The weight is first transposed so that each of the 9 filter positions is one
+    /// run in U's order ([9][C][O], or [9][O][C] flipped); the transform then runs 8 filters at a time.
     /// </summary>
     public static void Filter(float[] weight, float[] u, int outC, int inC, bool flipped)
     {
         int size = outC * inC;
-        float[] wt = ArrayPoolF.Rent(9 * size), tmp = flipped ? u : ArrayPoolF.Rent(Positions * size);
-        ForSlices(size, (from, to) => Transpose(weight, (long)from * 9, 9, wt, from, size, to - from, 9));
-        ForSlices(size, (from, to) => FilterSlice(wt, tmp, size, flipped, from, to));
-        if (!flipped)
-        {
-            Parallelism.For(0, Positions, xi => Transpose(tmp, (long)xi * size, inC, u, (long)xi * size, outC, outC, inC));
-            ArrayPoolF.Return(tmp);
-        }
+        float[] wt = ArrayPoolF.Rent(9 * size);
+        if (flipped) ForSlices(size, (from, to) => Transpose(weight, (long)from * 9, 9, wt, from, size, to - from, 9));
+        else ForChannels(inC, c => Transpose(weight, c * 9, (long)inC * 9, wt, (long)c * outC, size, outC, 9));
+        ForSlices(size, (from, to) => FilterSlice(wt, u, size, flipped, from, to));
         ArrayPoolF.Return(wt);
     }
 
-    /// <summary>(G g Gᵀ) for the filters [from, to) of wt [9][size] (position k of filter i at wt[k·size + i]) into u[ξ·size + i].</summary>
+    /// <summary>(G g Gᵀ) for the filters [from, to) of wt [9][size] (position k of filter i at wt[k·size + i], or 8 − k flipped) into u[ξ·size + i].</summary>
     private static void FilterSlice(float[] wt, float[] u, int size, bool flipped, int from, int to)
     {
         Span<long> at = stackalloc long[9];   // where position k of the (possibly rotated) filter starts in wt
@@ -175,20 +171,18 @@ internal static unsafe class WinogradTransforms
 
     /// <summary>
     /// The adjoint of <see cref="Filter"/> (not flipped): dg = Gᵀ dU G from dU[ξ][c][o], written into dweight [O, C, 3, 3]:
-    /// each dU[ξ] transposed to [O][C], the transform 8 filters at a time into [9][O·C], transposed back to [O·C][9].
+    /// the transform 8 filters at a time into [9][C][O], then transposed back channel by channel.
     /// </summary>
     public static void FilterAdjoint(float[] du, float[] dweight, int outC, int inC)
     {
         int size = outC * inC;
-        float[] t = ArrayPoolF.Rent(Positions * size), dwt = ArrayPoolF.Rent(9 * size);
-        Parallelism.For(0, Positions, xi => Transpose(du, (long)xi * size, outC, t, (long)xi * size, inC, inC, outC));
-        ForSlices(size, (from, to) => FilterAdjointSlice(t, dwt, size, from, to));
-        ForSlices(size, (from, to) => Transpose(dwt, from, size, dweight, (long)from * 9, 9, 9, to - from));
-        ArrayPoolF.Return(t);
+        float[] dwt = ArrayPoolF.Rent(9 * size);
+        ForSlices(size, (from, to) => FilterAdjointSlice(du, dwt, size, from, to));
+        ForChannels(inC, c => Transpose(dwt, (long)c * outC, size, dweight, c * 9, (long)inC * 9, 9, outC));
         ArrayPoolF.Return(dwt);
     }
 
-    /// <summary>Gᵀ dU G for the filters [from, to) of dU [16][size] into dwt [9][size].</summary>
+    /// <summary>Gᵀ dU G for the filters [from, to) of dU [16][size] into dwt [9][size], both in the same filter order.</summary>
     private static void FilterAdjointSlice(float[] du, float[] dwt, int size, int from, int to)
     {
         Span<Vector256<float>> e = stackalloc Vector256<float>[12];   // dU G: 4 x 3
@@ -228,6 +222,16 @@ internal static unsafe class WinogradTransforms
                 }
             }
         }
+    }
+
+    /// <summary>body(c) for every c in [0, count), in one block of channels per worker.</summary>
+    private static void ForChannels(int count, Action<int> body)
+    {
+        int blocks = Parallelism.ChunkCount(count);   // read here: inside the loop it is 1
+        Parallelism.For(0, blocks, b =>
+        {
+            for (int c = b * count / blocks; c < (b + 1) * count / blocks; c++) body(c);
+        });
     }
 
     /// <summary>body(from, to) over [0, count) in one slice per worker, slice bounds multiples of 8.</summary>
