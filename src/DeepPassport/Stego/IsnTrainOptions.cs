@@ -50,6 +50,10 @@ public sealed record IsnTrainOptions
     /// the reveal must fail for keys near the key, not only for keys far from it.</summary>
     public bool NearKeyWrongKeys { get; init; } = true;
 
+    /// <summary>The least share α of the other image in a near-key blend (1 − α)·key + α·other: the smaller, the closer to
+    /// the key a wrong key gets.</summary>
+    public float NearKeyMinBlend { get; init; } = IsnTrainer.DefaultNearKeyMinBlend;
+
     /// <summary>
     /// Textures the owner knows are not the key (a texture library such as DTD): random crops of them are among the wrong
     /// keys. The ISN tells keys apart by their look, so a look it was never shown as wrong may reveal (measured: DTD
@@ -97,6 +101,7 @@ public sealed record IsnTrainOptions
         foreach (var (name, weight) in new[] { ("--reveal-weight", RevealWeight), ("--guide-weight", GuideWeight), ("--low-weight", LowWeight) })
             if (!(weight >= 0) || float.IsInfinity(weight)) throw new ArgumentException($"{name} {weight} must be a non-negative number.");
         if (RevealWeight == 0) throw new ArgumentException("--reveal-weight 0: without the reveal term the ISN never learns to reveal.");
+        if (!(NearKeyMinBlend is > 0 and < 1)) throw new ArgumentException($"--near-key-blend {NearKeyMinBlend} must be in (0, 1): the least share of another image in a wrong key blended with the key.");
         if (!(WrongKeyMse is > 0 and <= 1)) throw new ArgumentException($"--wrong-key-mse {WrongKeyMse} must be in (0, 1]: the MSE (images in [0, 1]) a wrong key's reveal must reach.");
     }
 }

@@ -75,7 +75,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             var secret = batch.Slice(0, pairs);
             var cover = coverBatch ?? batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, wrongTextures, s, rng, Options.NearKeyWrongKeys ? keyImage : null)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, wrongTextures, s, rng, Options.NearKeyWrongKeys ? keyImage : null, Options.NearKeyMinBlend)).ToList());
             var (loss, wrongKeyTerm) = LossParts(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             // Spikes are judged on the reconstruction terms alone: the wrong-key hinge is bounded (at most
@@ -170,10 +170,11 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     /// hard case) a crop of the key's own texture at another scale and place, or, given the prepared
     /// <paramref name="key"/>, one of those blended with the key (<see cref="NearKey"/>); each kind equally likely.
     /// </summary>
-    public static Image WrongKey(List<Image> photos, Image? keyTexture, List<Image> wrongTextures, int size, Rng rng, Image? key = null)
+    public static Image WrongKey(List<Image> photos, Image? keyTexture, List<Image> wrongTextures, int size, Rng rng, Image? key = null,
+        float nearKeyMinBlend = DefaultNearKeyMinBlend)
     {
         int kinds = 4 + (wrongTextures.Count > 0 ? 1 : 0) + (keyTexture is null ? 0 : 1);
-        if (key is not null && rng.NextInt(kinds + 1) == kinds) return NearKey(key, WrongKey(photos, keyTexture, wrongTextures, size, rng), rng);
+        if (key is not null && rng.NextInt(kinds + 1) == kinds) return NearKey(key, WrongKey(photos, keyTexture, wrongTextures, size, rng), rng, nearKeyMinBlend);
         return rng.NextInt(kinds) switch
         {
             0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
@@ -186,23 +187,23 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     }
 
     /// <summary>
-    /// (1 − α)·key + α·other with α uniform in [<see cref="NearKeyMinBlend"/>, 1): a wrong key closer to the key than the
+    /// (1 − α)·key + α·other with α uniform in [<paramref name="minBlend"/>, 1): a wrong key closer to the key than the
     /// wrong keys drawn alone. The hinge is met by far keys with a weak dependence on the key, and a wrong texture whose
     /// colours are near the key's then reveals (measured, run 8: DTD crosshatched_0010, 13.7 dB from the key, revealed at
     /// 25 dB; braided_0006, 17.4 dB from it, at 18 dB). Blends make the reveal move away from the secret faster than the key does.
     /// </summary>
-    public static Image NearKey(Image key, Image other, Rng rng)
+    public static Image NearKey(Image key, Image other, Rng rng, float minBlend = DefaultNearKeyMinBlend)
     {
         if (key.Width != other.Width || key.Height != other.Height || key.Channels != other.Channels)
             throw new ArgumentException($"NearKey: key {key.Width}x{key.Height}x{key.Channels} and other {other.Width}x{other.Height}x{other.Channels} differ in shape.");
-        float alpha = NearKeyMinBlend + (1 - NearKeyMinBlend) * (float)rng.NextDouble();
+        float alpha = minBlend + (1 - minBlend) * (float)rng.NextDouble();
         var image = new Image(key.Width, key.Height, key.Channels);
         for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)MathF.Round((1 - alpha) * key.Pixels[i] + alpha * other.Pixels[i]);
         return image;
     }
 
-    /// <summary>The least share of the other image in a <see cref="NearKey"/> blend.</summary>
-    public const float NearKeyMinBlend = 0.3f;
+    /// <summary>The least share of the other image in a <see cref="NearKey"/> blend, unless the options say otherwise.</summary>
+    public const float DefaultNearKeyMinBlend = 0.3f;
 
     /// <summary>
     /// A random texture: a random mean colour, plus 1-4 gratings (random orientation, frequency, phase and colour) and

@@ -225,6 +225,7 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
     [InlineData("--reveal-weight", "0")]
     [InlineData("--low-weight", "lots")]
     [InlineData("--wrong-key-mse", "2")]
+    [InlineData("--near-key-blend", "1")]
     public void IsnTrainRefusesBadLossSettings(string option, string value)
     {
         string isn = Path.Combine(CliHarness.TempDir(), "isn");

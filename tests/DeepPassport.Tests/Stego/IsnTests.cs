@@ -165,7 +165,7 @@ public class IsnTests
         for (int t = 0; t < 50; t++)
         {
             var blend = IsnTrainer.NearKey(key, other, rng);
-            Assert.All(blend.Pixels, p => Assert.InRange(p, 50, (int)MathF.Round(250 - 200 * IsnTrainer.NearKeyMinBlend)));
+            Assert.All(blend.Pixels, p => Assert.InRange(p, 50, (int)MathF.Round(250 - 200 * IsnTrainer.DefaultNearKeyMinBlend)));
         }
         Assert.Throws<ArgumentException>(() => IsnTrainer.NearKey(key, new Image(8, 8, 3), rng));
         // Drawn among the wrong keys only when the key is given, about one draw in kinds + 1 (here 5 + 1). The key a
