@@ -14,8 +14,9 @@ namespace DeepPassport.Engine.Kernels;
 /// one per position ξ = 4a + b of the 4x4 tile: M[ξ] (tiles x Cout) = V[ξ] (tiles x Cin) U[ξ] (Cin x Cout).
 /// <para>
 /// Channels are the innermost (fastest) index of V, M and U, so each transform runs on 8 channels at once for one tile;
-/// images go in and out through a transpose to pixel-major (HWC) order. Tile (ty, tx) of an H x W image is row
-/// first + ty·(W/2) + tx of V[ξ] and M[ξ], whose rows are <c>cols</c> apart from one ξ to the next.
+/// images go in and out through a transpose to pixel-major (HWC) order. A chunk of images has <c>cols</c> tiles in all;
+/// tile (ty, tx) of an H x W image whose tiles start at <c>first</c> is row first + ty·(W/2) + tx of V[ξ] and M[ξ],
+/// and V[ξ + 1] starts cols x C floats after V[ξ].
 /// </para>
 /// </summary>
 internal static unsafe class WinogradTransforms

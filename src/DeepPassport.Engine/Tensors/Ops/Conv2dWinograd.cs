@@ -106,11 +106,11 @@ public static partial class F
 
 /// <summary>
 /// Chunks of images for the Winograd products: enough images that each of the 16 GEMMs has at least
-/// <see cref="TargetColumns"/> columns (tiles), at least one chunk per worker.
+/// <see cref="TargetTiles"/> rows (tiles), at least one chunk per worker.
 /// </summary>
 internal readonly struct WinogradChunks
 {
-    private const int TargetColumns = 256;
+    private const int TargetTiles = 256;
     private readonly int _n, _perChunk;
     public int Count { get; }
 
@@ -118,7 +118,7 @@ internal readonly struct WinogradChunks
     {
         _n = n;
         int workers = Parallelism.ChunkCount(n);
-        _perChunk = Math.Clamp((TargetColumns + tiles - 1) / tiles, 1, (n + workers - 1) / workers);
+        _perChunk = Math.Clamp((TargetTiles + tiles - 1) / tiles, 1, (n + workers - 1) / workers);
         Count = (n + _perChunk - 1) / _perChunk;
     }
 
