@@ -33,14 +33,18 @@ public class ConvBenchmarks
     private Tensor _x = null!, _w = null!, _dy = null!;
 
     [GlobalSetup]
-    public void Setup()
+    public void Setup() => (_x, _w, _dy) = Inputs(L, (x, w) => F.Conv2d(x, w, null, L.Stride, L.Padding));
+
+    /// <summary>A batch of 64 inputs and the weights of <paramref name="layer"/> (both recording gradients), and an
+    /// output gradient shaped like what <paramref name="conv"/> makes of them.</summary>
+    internal static (Tensor X, Tensor W, Tensor Dy) Inputs(Layer layer, Func<Tensor, Tensor, Tensor> conv)
     {
         var rng = new Rng(2);
-        _x = Tensor.Randn(rng, Batch, L.Cin, L.Size, L.Size);
-        _x.RequiresGrad = true;
-        _w = Tensor.Randn(rng, L.Cout, L.Cin, L.Kernel, L.Kernel);
-        _w.RequiresGrad = true;
-        _dy = Tensor.Randn(rng, F.Conv2d(_x, _w, null, L.Stride, L.Padding).Shape);
+        var x = Tensor.Randn(rng, Batch, layer.Cin, layer.Size, layer.Size);
+        x.RequiresGrad = true;
+        var w = Tensor.Randn(rng, layer.Cout, layer.Cin, layer.Kernel, layer.Kernel);
+        w.RequiresGrad = true;
+        return (x, w, Tensor.Randn(rng, conv(x, w).Shape));
     }
 
     [Benchmark]

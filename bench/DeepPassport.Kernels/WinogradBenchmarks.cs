@@ -24,35 +24,29 @@ public class WinogradBenchmarks
     [Params("winograd", "im2col")]
     public string Path { get; set; } = "winograd";
 
-    private const int Batch = 64;
     private Tensor _x = null!, _w = null!, _dy = null!;
     private ConvGeometry _g;
 
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Rng(2);
-        _x = Tensor.Randn(rng, Batch, L.Cin, L.Size, L.Size);
-        _x.RequiresGrad = true;
-        _w = Tensor.Randn(rng, L.Cout, L.Cin, L.Kernel, L.Kernel);
-        _w.RequiresGrad = true;
         _g = new ConvGeometry(L.Cin, L.Size, L.Size, L.Cout, L.Kernel, L.Kernel, L.Stride, L.Padding);
-        _dy = Tensor.Randn(rng, Conv().Shape);
+        (_x, _w, _dy) = ConvBenchmarks.Inputs(L, Conv);
     }
 
-    private Tensor Conv() => Path == "winograd" ? F.Conv2dWinograd(_x, _w, null, _g) : F.Conv2dIm2Col(_x, _w, null, _g);
+    private Tensor Conv(Tensor x, Tensor w) => Path == "winograd" ? F.Conv2dWinograd(x, w, null, _g) : F.Conv2dIm2Col(x, w, null, _g);
 
     [Benchmark]
     public Tensor Forward()
     {
         using var _ = NoGrad.Scope();
-        return Conv();
+        return Conv(_x, _w);
     }
 
     [Benchmark]
     public void ForwardBackward()
     {
         _x.Grad = null; _w.Grad = null;
-        Conv().Backward(_dy);
+        Conv(_x, _w).Backward(_dy);
     }
 }

@@ -32,7 +32,8 @@ public static partial class F
         }
         if (weight.RequiresGrad)
         {
-            // Each worker sums dU over its chunks; the sums are added and taken back to 3x3 at the end.
+            // Each worker sums dU over its chunks; the sums are added and taken back to 3x3 at the end. V is transformed
+            // again from x rather than kept from the forward pass: kept, it would hold 4x every layer's input until backward.
             var plan = new WinogradChunks(n, tiles);
             int workers = Parallelism.ChunkCount(plan.Count), uSize = W.Positions * g.OutC * g.InC;
             var du = new float[workers][];
