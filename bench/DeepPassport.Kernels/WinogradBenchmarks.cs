@@ -4,25 +4,37 @@ using DeepPassport.Engine.Tensors;
 namespace DeepPassport.Kernels;
 
 /// <summary>
-/// The 3x3 layers of AlexNetCifar and ResNet18Cifar by Winograd F(2x2, 3x3) and by im2col, batch 64: whether Winograd
-/// pays, layer by layer (Conv2d takes Winograd where it does, <see cref="ConvGeometry.UsesWinograd"/>).
+/// The 3x3 and 5x5 layers of AlexNetCifar and ResNet18Cifar by each Winograd scheme that fits them and by im2col,
+/// batch 64: whether Winograd pays, layer by layer (Conv2d takes the scheme <see cref="ConvGeometry.Winograd"/> gives).
 /// </summary>
 public class WinogradBenchmarks
 {
-    public static IEnumerable<ConvBenchmarks.Layer> Layers() =>
-    [
-        new("alexnet conv3", 192, 384, 8, 3, 1, 1),
-        new("alexnet conv4", 384, 256, 8, 3, 1, 1),
-        new("resnet layer1", 64, 64, 32, 3, 1, 1),
-        new("resnet layer3", 256, 256, 8, 3, 1, 1),
-        new("resnet layer4", 512, 512, 4, 3, 1, 1),
-    ];
+    /// <summary>One layer by one path: a Winograd scheme that fits its kernel and sides, or im2col.</summary>
+    public record Case(ConvBenchmarks.Layer L, string Path)
+    {
+        public override string ToString() => $"{L} {Path}";
+    }
 
-    [ParamsSource(nameof(Layers))]
-    public ConvBenchmarks.Layer L { get; set; } = Layers().First();
+    public static IEnumerable<Case> Cases()
+    {
+        ConvBenchmarks.Layer[] layers =
+        [
+            new("alexnet conv2", 64, 192, 16, 5, 1, 2),
+            new("alexnet conv3", 192, 384, 8, 3, 1, 1),
+            new("alexnet conv4", 384, 256, 8, 3, 1, 1),
+            new("resnet layer1", 64, 64, 32, 3, 1, 1),
+            new("resnet layer3", 256, 256, 8, 3, 1, 1),
+            new("resnet layer4", 512, 512, 4, 3, 1, 1),
+        ];
+        foreach (var l in layers)
+        {
+            string[] schemes = l.Kernel == 5 ? ["F2x5"] : ["F2x3", "F4x3"];
+            foreach (var path in schemes.Append("im2col")) yield return new Case(l, path);
+        }
+    }
 
-    [Params("winograd", "im2col")]
-    public string Path { get; set; } = "winograd";
+    [ParamsSource(nameof(Cases))]
+    public Case C { get; set; } = Cases().First();
 
     private Tensor _x = null!, _w = null!, _dy = null!;
     private ConvGeometry _g;
@@ -30,11 +42,12 @@ public class WinogradBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _g = new ConvGeometry(L.Cin, L.Size, L.Size, L.Cout, L.Kernel, L.Kernel, L.Stride, L.Padding);
-        (_x, _w, _dy) = ConvBenchmarks.Inputs(L, Conv);
+        var l = C.L;
+        _g = new ConvGeometry(l.Cin, l.Size, l.Size, l.Cout, l.Kernel, l.Kernel, l.Stride, l.Padding);
+        (_x, _w, _dy) = ConvBenchmarks.Inputs(l, Conv);
     }
 
-    private Tensor Conv(Tensor x, Tensor w) => Path == "winograd" ? F.Conv2dWinograd(x, w, null, _g) : F.Conv2dIm2Col(x, w, null, _g);
+    private Tensor Conv(Tensor x, Tensor w) => C.Path == "im2col" ? F.Conv2dIm2Col(x, w, null, _g) : F.Conv2dWinograd(x, w, null, _g, Enum.Parse<WinogradKind>(C.Path));
 
     [Benchmark]
     public Tensor Forward()

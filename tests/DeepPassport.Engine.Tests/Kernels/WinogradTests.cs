@@ -4,25 +4,42 @@ using Xunit;
 
 namespace DeepPassport.Engine.Tests.Kernels;
 
-/// <summary>The Winograd F(2x2, 3x3) path of Conv2d against the im2col path, forward and every gradient.</summary>
+/// <summary>The Winograd paths of Conv2d, F(2x2, 3x3), F(4x4, 3x3) and F(2x2, 5x5), against the im2col path, forward and every gradient.</summary>
 public class WinogradTests
 {
     private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(new Rng(seed), shape);
 
     [Theory]
-    [InlineData(1, 16, 16, 8, 8, true)]     // one image
-    [InlineData(5, 16, 24, 8, 8, true)]     // AlexNet's 8x8 layers; 5 images in uneven chunks
-    [InlineData(3, 17, 16, 8, 10, false)]   // 17 channels (8 at a time and a scalar one), rows of 10 pixels (transposed as one matrix)
-    [InlineData(2, 32, 32, 32, 32, true)]   // ResNet-18's first stage: one image a chunk
-    [InlineData(4, 64, 16, 4, 16, false)]   // rows of 16 pixels (transposed row by row)
-    [InlineData(3, 40, 24, 4, 4, true)]     // ResNet-18's last stage: 4 tiles an image
-    [InlineData(2, 17, 19, 8, 8, true)]     // 17 x 19 filters: the filter transforms end in a scalar tail
-    [InlineData(2, 16, 16, 2, 34, true)]    // one row of 17 tiles
-    public void MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias)
+    [InlineData(1, 16, 16, 8, 8, true, 3)]     // one image
+    [InlineData(5, 16, 24, 8, 8, true, 3)]     // AlexNet's 8x8 layers; 5 images in uneven chunks
+    [InlineData(3, 17, 16, 8, 10, false, 3)]   // 17 channels (8 at a time and a scalar one), rows of 10 pixels (transposed as one matrix)
+    [InlineData(2, 32, 32, 32, 32, true, 3)]   // ResNet-18's first stage: one image a chunk
+    [InlineData(4, 64, 16, 4, 16, false, 3)]   // rows of 16 pixels (transposed row by row)
+    [InlineData(3, 40, 24, 4, 4, true, 3)]     // ResNet-18's last stage: 4 tiles an image
+    [InlineData(2, 17, 19, 8, 8, true, 3)]     // 17 x 19 filters: the filter transforms end in a scalar tail
+    [InlineData(2, 16, 16, 2, 34, true, 3)]    // one row of 17 tiles
+    [InlineData(3, 64, 48, 16, 16, true, 5)]   // AlexNet's conv2 (64 -> 192 at 16x16), fewer channels out
+    [InlineData(2, 17, 19, 6, 10, false, 5)]   // 5x5 with scalar channel and filter tails, rows of 10 pixels
+    [InlineData(5, 16, 16, 4, 4, true, 5)]     // 5x5 on 4x4 planes: the border is wider than half the image
+    public void MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias, int k)
     {
-        var g = new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1);
-        Assert.True(g.UsesWinograd);
-        Tensor[] Inputs() => bias ? [R(1, n, inC, h, w), R(2, outC, inC, 3, 3), R(3, outC)] : [R(1, n, inC, h, w), R(2, outC, inC, 3, 3)];
+        var g = new ConvGeometry(inC, h, w, outC, k, k, 1, (k - 1) / 2);
+        Assert.NotEqual(WinogradKind.None, g.Winograd);
+        Compare(n, g, bias, g.Winograd);
+        if (g.Winograd == WinogradKind.F4x3) Compare(n, g, bias, WinogradKind.F2x3);   // both 3x3 schemes at sides of 4
+    }
+
+    [Theory]
+    [InlineData(1, 16, 16, 8, 8, true)]     // one image of 4 tiles
+    [InlineData(3, 17, 19, 4, 12, false)]   // scalar tails, rows of 12 pixels (transposed as one matrix)
+    [InlineData(2, 24, 16, 16, 16, true)]
+    public void F4x3MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias) =>
+        Compare(n, new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1), bias, WinogradKind.F4x3);
+
+    private static void Compare(int n, ConvGeometry g, bool bias, WinogradKind kind)
+    {
+        int inC = g.InC, outC = g.OutC, h = g.InH, w = g.InW, k = g.KH;
+        Tensor[] Inputs() => bias ? [R(1, n, inC, h, w), R(2, outC, inC, k, k), R(3, outC)] : [R(1, n, inC, h, w), R(2, outC, inC, k, k)];
         (Tensor Y, Tensor[] Grads) Run(Func<Tensor[], Tensor> conv)
         {
             var t = Inputs();
@@ -31,32 +48,47 @@ public class WinogradTests
             (y * R(4, y.Shape)).Sum().Backward();
             return (y, t.Select(v => v.Grad!).ToArray());
         }
-        var (yw, gw) = Run(t => F.Conv2d(t[0], t[1], bias ? t[2] : null, 1, 1));
+        var (yw, gw) = Run(t => F.Conv2dWinograd(t[0], t[1], bias ? t[2] : null, g, kind));
         var (yr, gr) = Run(t => F.Conv2dIm2Col(t[0], t[1], bias ? t[2] : null, g));
-        Near(yr, yw, "y");
-        for (int i = 0; i < gr.Length; i++) Near(gr[i], gw[i], $"grad {i}");
+        Near(yr, yw, $"{kind} y");
+        for (int i = 0; i < gr.Length; i++) Near(gr[i], gw[i], $"{kind} grad {i}");
     }
 
-    /// <summary>Relative to the largest magnitude: F(2x2, 3x3) adds and halves, it does not lose more than a few ulps of it.</summary>
+    /// <summary>
+    /// Relative to the largest magnitude: F(2x2, 3x3) adds and halves, it does not lose more than a few ulps of it;
+    /// F(4x4, 3x3) and F(2x2, 5x5) multiply by up to 16 and divide by 24, a few ulps more.
+    /// </summary>
     private static void Near(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         float scale = expected.Data.Max(MathF.Abs);
         for (int i = 0; i < expected.Size; i++)
-            Assert.True(MathF.Abs(expected.Data[i] - actual.Data[i]) <= 1e-5f * scale + 1e-6f, $"{what}[{i}]: {actual.Data[i]} vs im2col {expected.Data[i]}");
+            Assert.True(MathF.Abs(expected.Data[i] - actual.Data[i]) <= 2e-5f * scale + 1e-6f, $"{what}[{i}]: {actual.Data[i]} vs im2col {expected.Data[i]}");
     }
 
     [Fact]
-    public void OddSizesSmallChannelsAndOtherKernelsStayOnIm2Col()
+    public void SchemeByGeometry()
     {
-        Assert.False(new ConvGeometry(16, 7, 8, 16, 3, 3, 1, 1).UsesWinograd);
-        Assert.False(new ConvGeometry(3, 32, 32, 64, 3, 3, 1, 1).UsesWinograd);
-        Assert.False(new ConvGeometry(64, 32, 32, 64, 3, 3, 2, 1).UsesWinograd);
-        Assert.False(new ConvGeometry(64, 32, 32, 64, 5, 5, 1, 2).UsesWinograd);
-        Assert.False(new ConvGeometry(512, 2, 2, 512, 3, 3, 1, 1).UsesWinograd);
+        Assert.Equal(WinogradKind.F4x3, new ConvGeometry(64, 8, 8, 64, 3, 3, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.F2x3, new ConvGeometry(64, 6, 10, 64, 3, 3, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(16, 7, 8, 16, 3, 3, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(3, 32, 32, 64, 3, 3, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 3, 3, 2, 1).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 5, 5, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(3, 32, 32, 64, 5, 5, 1, 2).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 7, 7, 1, 3).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 3, 5, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.F2x5, new ConvGeometry(64, 16, 16, 192, 5, 5, 1, 2).Winograd);
+        Assert.Equal(WinogradKind.None, new ConvGeometry(512, 2, 2, 512, 3, 3, 1, 1).Winograd);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void GradientCheck(int k) =>
+        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, (k - 1) / 2), [R(1, 2, 16, 6, 8), R(2, 16, 16, k, k), R(3, 16)]);
+
     [Fact]
-    public void GradientCheck() =>
-        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, 1), [R(1, 2, 16, 6, 8), R(2, 16, 16, 3, 3), R(3, 16)]);
+    public void GradientCheckF4x3() =>
+        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, 1), [R(1, 2, 16, 8, 4), R(2, 16, 16, 3, 3), R(3, 16)]);
 }

@@ -9,11 +9,18 @@ namespace DeepPassport.Tests.Golden;
 /// <summary>
 /// One full training step of each architecture against PyTorch 1.13 (tools/golden/make_golden.py): the same initial
 /// weights and batch must give the same train-mode logits, loss, every parameter gradient, running statistics,
-/// eval-mode logits and (AlexNet) the weights after one SGD step, to a relative error of 1e-4.
+/// eval-mode logits and (AlexNet) the weights after one SGD step, to a relative error of 5e-4 (of each tensor's largest
+/// magnitude).
 /// </summary>
 public class ModelStepGoldenTests
 {
-    private const double Tol = 1e-4;
+    /// <summary>
+    /// 1e-4 until AlexNet's 5x5 conv2 went by Winograd F(2x2, 5x5), whose rounding differs from PyTorch's direct sums
+    /// (about 3x their error per output, simulated on 64-channel tiles). Since then one near-tie after conv5 (a max-pool
+    /// or ReLU decision) goes the other way and moves one pixel's gradient: conv5's weight gradient for output channel
+    /// 255 is off by up to 2.3e-4 (1469 of its 2304 entries above 2e-5); everything else in both steps stays within 5e-5.
+    /// </summary>
+    private const double Tol = 5e-4;
 
     private static string Fixture(string name) =>
         Path.Combine(AppContext.BaseDirectory, "Golden", "fixtures", name + ".safetensors");

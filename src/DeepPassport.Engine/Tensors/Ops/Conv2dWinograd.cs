@@ -7,96 +7,115 @@ namespace DeepPassport.Engine.Tensors;
 public static partial class F
 {
     /// <summary>
-    /// 3x3 stride-1 padding-1 convolution of even-sized images by Winograd F(2x2, 3x3) (<see cref="WinogradTransforms"/>):
-    /// 2.25 times fewer multiplications than im2col. All three passes use it: the input gradient is the same product
-    /// with the filters rotated by 180° and their channels swapped, and the weight gradient is the adjoint of the
-    /// forward product, dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ] with dM = A dY Aᵀ, taken back to 3x3 by dg = Gᵀ dU G.
+    /// Same-size stride-1 convolution by a Winograd scheme (<see cref="ConvGeometry.Winograd"/> chooses it for Conv2d):
+    /// F(2x2, 3x3), 2.25 times fewer multiplications than im2col; F(4x4, 3x3), 4 times fewer; F(2x2, 5x5), 2.8 times fewer.
+    /// The image sides must be multiples of the output tile.
     /// </summary>
-    internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g)
+    internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g, WinogradKind kind) => kind switch
+    {
+        WinogradKind.F2x3 => Conv2dWinograd<WinogradF2x3>(x, weight, bias, g),
+        WinogradKind.F4x3 => Conv2dWinograd<WinogradF4x3>(x, weight, bias, g),
+        WinogradKind.F2x5 => Conv2dWinograd<WinogradF2x5>(x, weight, bias, g),
+        _ => throw new ArgumentException($"no Winograd scheme {kind}", nameof(kind)),
+    };
+
+    /// <summary>
+    /// The convolution by the Winograd scheme T (<see cref="WinogradTransforms"/>), in all three passes. The input
+    /// gradient is the same product with the filters rotated by 180° and their channels swapped, and the weight gradient
+    /// is the adjoint of the forward product, dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ] with dM = A dY Aᵀ, taken back to r x r by
+    /// dg = Gᵀ dU G.
+    /// </summary>
+    private static Tensor Conv2dWinograd<T>(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g) where T : IWinogradScheme
     {
         int n = x.Shape[0];
         var y = Tensor.Uninitialized(n, g.OutC, g.OutH, g.OutW);   // every plane is written by the output transform
-        WinogradProduct(x.Data, n, g.InC, g.OutC, g.InH, g.InW, weight.Data, flipped: false, y.Data, bias?.Data);
+        WinogradProduct<T>(x.Data, n, g.InC, g.OutC, g.InH, g.InW, weight.Data, flipped: false, y.Data, bias?.Data);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Tensor.Record(y, inputs, dy => Conv2dWinogradBackward(x, weight, bias, dy, g));
+        return Tensor.Record(y, inputs, dy => Conv2dWinogradBackward<T>(x, weight, bias, dy, g));
     }
 
-    private static void Conv2dWinogradBackward(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g)
+    private static void Conv2dWinogradBackward<T>(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g) where T : IWinogradScheme
     {
-        int n = x.Shape[0], h = g.InH, w = g.InW, tiles = h / 2 * (w / 2);
+        int n = x.Shape[0], h = g.InH, w = g.InW;
         if (x.RequiresGrad)
         {
             var dx = TensorScope.Rent(x.Size, clear: false);
-            WinogradProduct(dy.Data, n, g.OutC, g.InC, h, w, weight.Data, flipped: true, dx, null);
+            WinogradProduct<T>(dy.Data, n, g.OutC, g.InC, h, w, weight.Data, flipped: true, dx, null);
             x.AccumulateGradOwned(dx);
         }
-        if (weight.RequiresGrad)
-        {
-            // Each worker sums dU over its chunks; the sums are added and taken back to 3x3 at the end. V is transformed
-            // again from x rather than kept from the forward pass: kept, it would hold 4x every layer's input until backward.
-            var plan = new WinogradChunks(n, tiles);
-            int workers = Parallelism.ChunkCount(plan.Count), uSize = W.Positions * g.OutC * g.InC;
-            var du = new float[workers][];
-            Parallelism.For(0, workers, t =>
-            {
-                var sum = du[t] = ArrayPoolF.Rent(uSize);
-                sum.AsSpan(0, uSize).Clear();
-                float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength(g.InC, h, w), W.ScratchLength(g.OutC, h, w)));
-                for (int c = t; c < plan.Count; c += workers)
-                {
-                    var (first, count) = plan.Range(c);
-                    int cols = count * tiles;
-                    float[] v = ArrayPoolF.Rent(W.Positions * g.InC * cols), dm = ArrayPoolF.Rent(W.Positions * g.OutC * cols);
-                    for (int i = 0; i < count; i++)
-                    {
-                        W.Input(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v, g.InC, h, w, cols, i * tiles, scratch);
-                        W.OutputAdjoint(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm, g.OutC, h, w, cols, i * tiles, scratch);
-                    }
-                    // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
-                    for (int xi = 0; xi < W.Positions; xi++)
-                        Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(xi * g.InC * cols), dm.AsSpan(xi * g.OutC * cols),
-                            sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
-                    ArrayPoolF.Return(v);
-                    ArrayPoolF.Return(dm);
-                }
-                ArrayPoolF.Return(scratch);
-            });
-            for (int t = 1; t < workers; t++)
-            {
-                TensorPrimitives.Add(du[0].AsSpan(0, uSize), du[t].AsSpan(0, uSize), du[0].AsSpan(0, uSize));
-                ArrayPoolF.Return(du[t]);
-            }
-            var dw = TensorScope.Rent(weight.Size, clear: false);   // every entry written
-            W.FilterAdjoint(du[0], dw, g.OutC, g.InC);
-            ArrayPoolF.Return(du[0]);
-            weight.AccumulateGradOwned(dw);
-        }
+        if (weight.RequiresGrad) weight.AccumulateGradOwned(WinogradWeightGradient<T>(x, dy, g));
         if (bias is not null && bias.RequiresGrad) bias.AccumulateGradOwned(BiasGradient(dy, n, g));
     }
 
     /// <summary>
-    /// output [n, outC, H, W] = the 3x3 convolution of input [n, inC, H, W] with the filters of <paramref name="weight"/>
-    /// (as stored, [outC, inC, 3, 3]; or, <paramref name="flipped"/>, the input-gradient filters of a [inC, outC, 3, 3]
-    /// weight), plus bias. Chunks of images run in parallel: transform in, 16 GEMMs M[ξ] = V[ξ] U[ξ], transform out.
+    /// dW by the adjoint of the scheme T's forward product: each worker sums dU[ξ] += V[ξ]ᵀ dM[ξ] over its chunks; the
+    /// sums are added and taken back to r x r at the end. V is transformed again from x rather than kept from the forward
+    /// pass: kept, it would hold α²/m² times every layer's input until backward.
     /// </summary>
-    private static void WinogradProduct(float[] input, int n, int inC, int outC, int h, int w, float[] weight, bool flipped, float[] output, float[]? bias)
+    private static float[] WinogradWeightGradient<T>(Tensor x, Tensor dy, ConvGeometry g) where T : IWinogradScheme
     {
-        int tiles = h / 2 * (w / 2), inSize = inC * h * w, outSize = outC * h * w, uSize = outC * inC;
+        int n = x.Shape[0], h = g.InH, w = g.InW, tiles = W.Tiles<T>(h, w), positions = W.Positions<T>();
+        var plan = new WinogradChunks(n, tiles);
+        int workers = Parallelism.ChunkCount(plan.Count), uSize = positions * g.OutC * g.InC;
+        var du = new float[workers][];
+        Parallelism.For(0, workers, t =>
+        {
+            var sum = du[t] = ArrayPoolF.Rent(uSize);
+            sum.AsSpan(0, uSize).Clear();
+            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)));
+            for (int c = t; c < plan.Count; c += workers)
+            {
+                var (first, count) = plan.Range(c);
+                int cols = count * tiles;
+                float[] v = ArrayPoolF.Rent(positions * g.InC * cols), dm = ArrayPoolF.Rent(positions * g.OutC * cols);
+                for (int i = 0; i < count; i++)
+                {
+                    W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v, g.InC, h, w, cols, i * tiles, scratch);
+                    W.OutputAdjoint<T>(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm, g.OutC, h, w, cols, i * tiles, scratch);
+                }
+                // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
+                for (int xi = 0; xi < positions; xi++)
+                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(xi * g.InC * cols), dm.AsSpan(xi * g.OutC * cols),
+                        sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
+                ArrayPoolF.Return(v);
+                ArrayPoolF.Return(dm);
+            }
+            ArrayPoolF.Return(scratch);
+        });
+        for (int t = 1; t < workers; t++)
+        {
+            TensorPrimitives.Add(du[0].AsSpan(0, uSize), du[t].AsSpan(0, uSize), du[0].AsSpan(0, uSize));
+            ArrayPoolF.Return(du[t]);
+        }
+        var dw = TensorScope.Rent(g.OutC * g.InC * g.KH * g.KW, clear: false);   // every entry written
+        W.FilterAdjoint<T>(du[0], dw, g.OutC, g.InC);
+        ArrayPoolF.Return(du[0]);
+        return dw;
+    }
+
+    /// <summary>
+    /// output [n, outC, H, W] = the r x r convolution of input [n, inC, H, W] with the filters of <paramref name="weight"/>
+    /// (as stored, [outC, inC, r, r]; or, <paramref name="flipped"/>, the input-gradient filters of a [inC, outC, r, r]
+    /// weight), plus bias. Chunks of images run in parallel: transform in, α² GEMMs M[ξ] = V[ξ] U[ξ], transform out.
+    /// </summary>
+    private static void WinogradProduct<T>(float[] input, int n, int inC, int outC, int h, int w, float[] weight, bool flipped, float[] output, float[]? bias) where T : IWinogradScheme
+    {
+        int tiles = W.Tiles<T>(h, w), positions = W.Positions<T>(), inSize = inC * h * w, outSize = outC * h * w, uSize = outC * inC;
         // U[ξ] is [inC, outC] of this product either way; flipped, the weight's own first axis is this product's inC.
-        float[] u = ArrayPoolF.Rent(W.Positions * uSize);
+        float[] u = ArrayPoolF.Rent(positions * uSize);
         int weightOut = flipped ? inC : outC, weightIn = flipped ? outC : inC;
-        W.Filter(weight, u, weightOut, weightIn, flipped);
+        W.Filter<T>(weight, u, weightOut, weightIn, flipped);
         var plan = new WinogradChunks(n, tiles);
         Parallelism.For(0, plan.Count, c =>
         {
             var (first, count) = plan.Range(c);
             int cols = count * tiles;
-            float[] v = ArrayPoolF.Rent(W.Positions * inC * cols), m = ArrayPoolF.Rent(W.Positions * outC * cols);
-            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength(inC, h, w), W.ScratchLength(outC, h, w)));
-            for (int i = 0; i < count; i++) W.Input(input.AsSpan((first + i) * inSize, inSize), v, inC, h, w, cols, i * tiles, scratch);
-            for (int xi = 0; xi < W.Positions; xi++)
+            float[] v = ArrayPoolF.Rent(positions * inC * cols), m = ArrayPoolF.Rent(positions * outC * cols);
+            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(inC, h, w), W.ScratchLength<T>(outC, h, w)));
+            for (int i = 0; i < count; i++) W.Input<T>(input.AsSpan((first + i) * inSize, inSize), v, inC, h, w, cols, i * tiles, scratch);
+            for (int xi = 0; xi < positions; xi++)
                 Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(xi * inC * cols, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(xi * outC * cols, outC * cols), false);
-            for (int i = 0; i < count; i++) W.Output(m, output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch);
+            for (int i = 0; i < count; i++) W.Output<T>(m, output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch);
             ArrayPoolF.Return(v);
             ArrayPoolF.Return(m);
             ArrayPoolF.Return(scratch);
@@ -106,7 +125,7 @@ public static partial class F
 }
 
 /// <summary>
-/// Chunks of images for the Winograd products: enough images that each of the 16 GEMMs has at least
+/// Chunks of images for the Winograd products: enough images that each of the α² GEMMs has at least
 /// <see cref="TargetTiles"/> rows (tiles), at least one chunk per worker.
 /// </summary>
 internal readonly struct WinogradChunks
