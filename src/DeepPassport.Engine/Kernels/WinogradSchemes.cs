@@ -57,6 +57,7 @@ internal readonly unsafe struct Lanes1 : ILanes
 ///   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 -1 -1]
 /// </code>
 /// </summary>
+[SkipLocalsInit]   // every stackalloc'd tile is written before it is read
 internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
 {
     public static int M => 2;
@@ -66,7 +67,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
     public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[4a + b].
-        Span<Vector256<float>> t = stackalloc Vector256<float>[16];
+        Vector256<float>* t = stackalloc Vector256<float>[16];
         for (int b = 0; b < 4; b++, d += px)
             (t[b], t[4 + b], t[8 + b], t[12 + b]) = Bt(L.Load(d), L.Load(d + row), L.Load(d + 2 * row), L.Load(d + 3 * row));
         for (int a = 0; a < 4; a++, v += 4 * step)
@@ -79,7 +80,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
     public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Span<Vector256<float>> s = stackalloc Vector256<float>[8];
+        Vector256<float>* s = stackalloc Vector256<float>[8];
         for (int b = 0; b < 4; b++, m += step)
             (s[b], s[4 + b]) = At(L.Load(m), L.Load(m + 4 * step), L.Load(m + 8 * step), L.Load(m + 12 * step));
         for (int i = 0; i < 2; i++, y += row)
@@ -103,7 +104,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[4a + b].
-        Span<Vector256<float>> gg = stackalloc Vector256<float>[12];
+        Vector256<float>* gg = stackalloc Vector256<float>[12];
         for (int q = 0; q < 3; q++)
             (gg[q], gg[3 + q], gg[6 + q], gg[9 + q]) = G(L.Load(g + q * gStep), L.Load(g + (3 + q) * gStep), L.Load(g + (6 + q) * gStep));
         for (int a = 0; a < 4; a++, u += 4 * step)
@@ -116,7 +117,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Span<Vector256<float>> e = stackalloc Vector256<float>[12];
+        Vector256<float>* e = stackalloc Vector256<float>[12];
         for (int a = 0; a < 4; a++, du += 4 * step)
             (e[3 * a], e[3 * a + 1], e[3 * a + 2]) = Gt(L.Load(du), L.Load(du + step), L.Load(du + 2 * step), L.Load(du + 3 * step));
         for (int q = 0; q < 3; q++)
@@ -166,6 +167,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
 /// </code>
 /// (Bᵀ is the same as F(4x4, 3x3)'s: it depends only on the points.)
 /// </summary>
+[SkipLocalsInit]   // every stackalloc'd tile is written before it is read
 internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 {
     public static int M => 2;
@@ -177,16 +179,16 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[6a + b].
-        Span<Vector256<float>> t = stackalloc Vector256<float>[36];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* t = stackalloc Vector256<float>[36];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int b = 0; b < 6; b++, d += px)
         {
             for (int a = 0; a < 6; a++) x[a] = L.Load(d + a * row);
-            Bt(x, t.Slice(b), 6);
+            Bt(x, t + b, 6);
         }
         for (int a = 0; a < 6; a++, v += 6 * step)
         {
-            Bt(t.Slice(6 * a, 6), x, 1);
+            Bt(t + 6 * a, x, 1);
             for (int b = 0; b < 6; b++) L.Store(x[b], v + b * step);
         }
     }
@@ -194,7 +196,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Span<Vector256<float>> s = stackalloc Vector256<float>[12];
+        Vector256<float>* s = stackalloc Vector256<float>[12];
         for (int b = 0; b < 6; b++, m += step)
             (s[b], s[6 + b]) = At(L.Load(m), L.Load(m + 6 * step), L.Load(m + 12 * step), L.Load(m + 18 * step), L.Load(m + 24 * step), L.Load(m + 30 * step));
         for (int i = 0; i < 2; i++, y += row)
@@ -207,10 +209,10 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        Span<Vector256<float>> t = stackalloc Vector256<float>[12];
-        Span<Vector256<float>> c = stackalloc Vector256<float>[6];
+        Vector256<float>* t = stackalloc Vector256<float>[12];
+        Vector256<float>* c = stackalloc Vector256<float>[6];
         A(L.Load(dy), L.Load(dy + px), t);
-        A(L.Load(dy + row), L.Load(dy + row + px), t.Slice(6));
+        A(L.Load(dy + row), L.Load(dy + row + px), t + 6);
         for (int b = 0; b < 6; b++)
         {
             A(t[b], t[6 + b], c);
@@ -221,8 +223,8 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        Span<Vector256<float>> gg = stackalloc Vector256<float>[30];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* gg = stackalloc Vector256<float>[30];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int q = 0; q < 5; q++)
         {
             for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
@@ -231,7 +233,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
         }
         for (int a = 0; a < 6; a++, u += 6 * step)
         {
-            gg.Slice(5 * a, 5).CopyTo(x);
+            for (int q = 0; q < 5; q++) x[q] = gg[5 * a + q];
             G(x, x);
             for (int b = 0; b < 6; b++) L.Store(x[b], u + b * step);
         }
@@ -240,12 +242,12 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Span<Vector256<float>> e = stackalloc Vector256<float>[30];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* e = stackalloc Vector256<float>[30];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int a = 0; a < 6; a++, du += 6 * step)
         {
             for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
-            Gt(x, e.Slice(5 * a, 5));
+            Gt(x, e + 5 * a);
         }
         for (int q = 0; q < 5; q++)
         {
@@ -257,7 +259,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 
     /// <summary>Bᵀ x into y[0], y[stride], …, y[5·stride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Bt(ReadOnlySpan<Vector256<float>> x, Span<Vector256<float>> y, int stride)
+    private static void Bt(Vector256<float>* x, Vector256<float>* y, int stride)
     {
         var (d0, d1, d2, d3, d4, d5) = (x[0], x[1], x[2], x[3], x[4], x[5]);
         var two13 = Two * (d1 - d3);
@@ -275,7 +277,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 
     /// <summary>A (q0, q1) = (q0, q0 + q1, q0 − q1, q0 + 2q1, q0 − 2q1, q1), the adjoint of Aᵀ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A(Vector256<float> q0, Vector256<float> q1, Span<Vector256<float>> y)
+    private static void A(Vector256<float> q0, Vector256<float> q1, Vector256<float>* y)
     {
         var two = Two * q1;
         y[0] = q0; y[1] = q0 + q1; y[2] = q0 - q1; y[3] = q0 + two; y[4] = q0 - two; y[5] = q1;
@@ -283,7 +285,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 
     /// <summary>G g for g = x[0..5) into y[0..6) (y may be x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(ReadOnlySpan<Vector256<float>> x, Span<Vector256<float>> y)
+    private static void G(Vector256<float>* x, Vector256<float>* y)
     {
         var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
         var even = g0 + g2 + g4; var odd = g1 + g3;
@@ -298,7 +300,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 
     /// <summary>Gᵀ x for x[0..6) into y[0..5) (y may be x): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gt(ReadOnlySpan<Vector256<float>> x, Span<Vector256<float>> y)
+    private static void Gt(Vector256<float>* x, Vector256<float>* y)
     {
         var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4]; var x0 = x[0]; var x5 = x[5];
         y[0] = Quarter * x0 - Sixth * s + TwentyFourth * p;
@@ -321,6 +323,7 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 ///         0   0    1 ]
 /// </code>
 /// </summary>
+[SkipLocalsInit]   // every stackalloc'd tile is written before it is read
 internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 {
     public static int M => 4;
@@ -333,16 +336,16 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
     public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Span<Vector256<float>> s = stackalloc Vector256<float>[24];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* s = stackalloc Vector256<float>[24];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int b = 0; b < 6; b++, m += step)
         {
             for (int a = 0; a < 6; a++) x[a] = L.Load(m + 6 * a * step);
-            At(x, s.Slice(b), 6);
+            At(x, s + b, 6);
         }
         for (int i = 0; i < 4; i++, y += row)
         {
-            At(s.Slice(6 * i, 6), x, 1);
+            At(s + 6 * i, x, 1);
             for (int j = 0; j < 4; j++) L.Store(x[j] + bias, y + j * px);
         }
     }
@@ -350,12 +353,12 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        Span<Vector256<float>> t = stackalloc Vector256<float>[24];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* t = stackalloc Vector256<float>[24];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int i = 0; i < 4; i++, dy += row)
         {
             for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
-            A(x, t.Slice(6 * i, 6));
+            A(x, t + 6 * i);
         }
         for (int b = 0; b < 6; b++)
         {
@@ -368,8 +371,8 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        Span<Vector256<float>> gg = stackalloc Vector256<float>[18];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* gg = stackalloc Vector256<float>[18];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int q = 0; q < 3; q++)
         {
             G(L.Load(g + q * gStep), L.Load(g + (3 + q) * gStep), L.Load(g + (6 + q) * gStep), x);
@@ -385,8 +388,8 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Span<Vector256<float>> e = stackalloc Vector256<float>[18];
-        Span<Vector256<float>> x = stackalloc Vector256<float>[6];
+        Vector256<float>* e = stackalloc Vector256<float>[18];
+        Vector256<float>* x = stackalloc Vector256<float>[6];
         for (int a = 0; a < 6; a++, du += 6 * step)
         {
             for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
@@ -402,7 +405,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>Aᵀ x into y[0], y[stride], y[2·stride], y[3·stride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void At(ReadOnlySpan<Vector256<float>> x, Span<Vector256<float>> y, int stride)
+    private static void At(Vector256<float>* x, Vector256<float>* y, int stride)
     {
         var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4];
         y[0] = x[0] + s12 + s34;
@@ -413,7 +416,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>A q for q = x[0..4) into y[0..6) (y may be x): (q0, Σ q, Σ (−1)ⁱ qᵢ, Σ 2ⁱ qᵢ, Σ (−2)ⁱ qᵢ, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A(ReadOnlySpan<Vector256<float>> x, Span<Vector256<float>> y)
+    private static void A(Vector256<float>* x, Vector256<float>* y)
     {
         var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
         var even = q0 + q2; var odd = q1 + q3;
@@ -423,7 +426,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>G g into y[0..6).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2, Span<Vector256<float>> y)
+    private static void G(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2, Vector256<float>* y)
     {
         var even = g0 + g2; var even4 = g0 + Four * g2; var odd2 = Two * g1;
         y[0] = Quarter * g0;
@@ -436,7 +439,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>Gᵀ x for x[0..6): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>) Gt(ReadOnlySpan<Vector256<float>> x)
+    private static (Vector256<float>, Vector256<float>, Vector256<float>) Gt(Vector256<float>* x)
     {
         var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4];
         return (Quarter * x[0] - Sixth * s + TwentyFourth * p, Twelfth * q - Sixth * d, Sixth * (p - s) + x[5]);
