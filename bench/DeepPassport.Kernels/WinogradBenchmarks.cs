@@ -62,4 +62,20 @@ public class WinogradBenchmarks
         _x.Grad = null; _w.Grad = null;
         Conv(_x, _w).Backward(_dy);
     }
+
+    /// <summary>Forward and the input gradient alone (the weight not recording).</summary>
+    [Benchmark]
+    public void ForwardInputGradient() => BackwardOnly(_x, _w);
+
+    /// <summary>Forward and the weight gradient alone (the input not recording).</summary>
+    [Benchmark]
+    public void ForwardWeightGradient() => BackwardOnly(_w, _x);
+
+    private void BackwardOnly(Tensor wanted, Tensor other)
+    {
+        wanted.Grad = null;
+        other.RequiresGrad = false;
+        Conv(_x, _w).Backward(_dy);
+        other.RequiresGrad = true;
+    }
 }
