@@ -64,6 +64,18 @@ public static class Parallelism
     /// <summary>How many chunks to split n items into so that every worker has one (1 inside a parallel loop).</summary>
     public static int ChunkCount(int n) => Math.Max(1, Math.Min(_inside ? 1 : _degree, n));
 
+    /// <summary>
+    /// body(from, to) over [0, count) in one slice per worker, but no slice shorter than <paramref name="minSlice"/>
+    /// items (a short range runs as one call); slice bounds are multiples of 8, so vector loops split cleanly.
+    /// </summary>
+    public static void ForSlices(int count, int minSlice, Action<int, int> body)
+    {
+        int slices = ChunkCount(Math.Max(1, count / Math.Max(1, minSlice)));
+        if (slices == 1) { body(0, count); return; }
+        int Bound(int b) => b == slices ? count : (int)((long)count * b / slices) / 8 * 8;
+        For(0, slices, b => body(Bound(b), Bound(b + 1)));
+    }
+
     private static void ParallelFallback(int from, int to, Action<int> body)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = _degree };

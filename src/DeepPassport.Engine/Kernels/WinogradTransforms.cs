@@ -119,9 +119,9 @@ internal static unsafe class WinogradTransforms
     {
         int size = outC * inC, k = T.R * T.R;
         float[] wt = ArrayPoolF.Rent(k * size);
-        if (flipped) ForSlices(size, (from, to) => Transpose(weight, (long)from * k, k, wt, (long)(k - 1) * size + from, -size, to - from, k));
+        if (flipped) Parallelism.ForSlices(size, FilterSlice, (from, to) => Transpose(weight, (long)from * k, k, wt, (long)(k - 1) * size + from, -size, to - from, k));
         else ForChannels(inC, c => Transpose(weight, c * k, (long)inC * k, wt, (long)c * outC, size, outC, k));
-        ForSlices(size, (from, to) =>
+        Parallelism.ForSlices(size, FilterSlice, (from, to) =>
         {
             fixed (float* pw = wt, pu = u)
             {
@@ -141,7 +141,7 @@ internal static unsafe class WinogradTransforms
     {
         int size = outC * inC, k = T.R * T.R;
         float[] dwt = ArrayPoolF.Rent(k * size);
-        ForSlices(size, (from, to) =>
+        Parallelism.ForSlices(size, FilterSlice, (from, to) =>
         {
             fixed (float* pd = du, pw = dwt)
             {
@@ -154,6 +154,9 @@ internal static unsafe class WinogradTransforms
         ArrayPoolF.Return(dwt);
     }
 
+    /// <summary>Filters a worker transforms at least (fewer run as one call).</summary>
+    private const int FilterSlice = 64;
+
     /// <summary>body(c) for every c in [0, count), in one block of channels per worker.</summary>
     private static void ForChannels(int count, Action<int> body)
     {
@@ -162,13 +165,6 @@ internal static unsafe class WinogradTransforms
         {
             for (int c = b * count / blocks; c < (b + 1) * count / blocks; c++) body(c);
         });
-    }
-
-    /// <summary>body(from, to) over [0, count) in one slice per worker, slice bounds multiples of 8.</summary>
-    private static void ForSlices(int count, Action<int, int> body)
-    {
-        int slices = Parallelism.ChunkCount(Math.Max(1, count / 64));
-        Parallelism.For(0, slices, b => body(Math.Min(count, (int)((long)count * b / slices) / 8 * 8), b == slices - 1 ? count : (int)((long)count * (b + 1) / slices) / 8 * 8));
     }
 
     /// <summary><see cref="Transpose(float*, long, float*, long, int, int)"/> between arrays, from and to the given offsets.</summary>

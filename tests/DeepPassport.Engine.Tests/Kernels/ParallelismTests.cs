@@ -57,4 +57,25 @@ public class ParallelismTests
         await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
         foreach (int h in hits) Assert.Equal(1, h);
     }
+
+    [Theory]
+    [InlineData(0, 64)]
+    [InlineData(5, 64)]       // shorter than a slice: one call
+    [InlineData(1000, 64)]
+    [InlineData(1001, 1)]
+    [InlineData(100003, 4096)]
+    public void ForSlicesCoversTheRangeOnceInSlicesOnMultiplesOf8(int count, int minSlice)
+    {
+        var hits = new int[count];
+        var slices = new System.Collections.Concurrent.ConcurrentBag<(int From, int To)>();
+        Parallelism.ForSlices(count, minSlice, (from, to) =>
+        {
+            slices.Add((from, to));
+            for (int i = from; i < to; i++) Interlocked.Increment(ref hits[i]);
+        });
+        Assert.All(hits, h => Assert.Equal(1, h));
+        Assert.All(slices, s => Assert.True(s.From % 8 == 0 && (s.To % 8 == 0 || s.To == count), $"slice [{s.From}, {s.To})"));
+        if (count < 2 * minSlice) Assert.Single(slices);
+        else Assert.Equal(Math.Min(Parallelism.Degree, count / minSlice), slices.Count);
+    }
 }

@@ -140,15 +140,19 @@ public sealed partial class Tensor
     internal Tensor UnarySpan(Action<ReadOnlySpan<float>, Span<float>> forward, SpanBackward backward)
     {
         var o = Tensor.Uninitialized(Shape);
-        forward(Data, o.Data);
         var x = Data;
+        Parallelism.ForSlices(Size, ElementwiseSlice, (from, to) => forward(x.AsSpan(from, to - from), o.Data.AsSpan(from, to - from)));
         return Record(o, this, g =>
         {
             var d = TensorScope.Rent(Size, clear: false);
-            backward(x, o.Data, g.Data, d);
+            Parallelism.ForSlices(Size, ElementwiseSlice, (from, to) =>
+                backward(x.AsSpan(from, to - from), o.Data.AsSpan(from, to - from), g.Data.AsSpan(from, to - from), d.AsSpan(from, to - from)));
             AccumulateGradOwned(d);
         });
     }
+
+    /// <summary>Elements a worker takes at least in an elementwise op: below about 32K the hand-off costs more than it saves.</summary>
+    private const int ElementwiseSlice = 1 << 15;
 
     /// <summary>e^x; derivative e^x = y.</summary>
     public Tensor Exp() => UnarySpan(TensorPrimitives.Exp, static (_, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
