@@ -10,21 +10,13 @@ namespace DeepPassport.Engine.Kernels;
 /// Channels are the innermost (fastest) index of V, M and U, so each tile transform runs on 8 channels at once (a
 /// tail of fewer one at a time); images go in and out through a transpose to pixel-major (HWC) order. A chunk of
 /// images has <c>cols</c> tiles in all; tile (ty, tx) of an H x W image (H, W multiples of m) whose tiles start at
-/// <c>first</c> is row first + ty·(W/m) + tx of V[ξ] and M[ξ], and V[ξ + 1] starts <see cref="Step"/>(cols, C) floats
-/// after V[ξ] (U[ξ + 1] Step(O, C) after U[ξ]).
+/// <c>first</c> is row first + ty·(W/m) + tx of V[ξ] and M[ξ], and V[ξ + 1] starts cols x C floats after V[ξ].
 /// </para>
 /// </summary>
 internal static unsafe class WinogradTransforms
 {
     /// <summary>Positions in a transformed tile: the number of GEMMs.</summary>
     public static int Positions<T>() where T : IWinogradScheme => (T.M + T.R - 1) * (T.M + T.R - 1);
-
-    /// <summary>
-    /// Floats from position ξ to ξ + 1 of a transformed buffer of rows x cols per position (V, M or U): the matrix and a
-    /// cache line more. Unpadded, the step is often a multiple of 4 KB (256 tiles x 64 channels is 64 KB), so the α²
-    /// stores of one tile transform all fall in one set of the L1 cache, which holds 12 lines.
-    /// </summary>
-    public static long Step(int rows, int cols) => (long)rows * cols + 16;
 
     /// <summary>Tiles of one H x W image.</summary>
     public static int Tiles<T>(int h, int w) where T : IWinogradScheme => h / T.M * (w / T.M);
@@ -40,7 +32,7 @@ internal static unsafe class WinogradTransforms
     public static void Input<T>(ReadOnlySpan<float> x, Span<float> v, int channels, int h, int w, int cols, int first, Span<float> scratch) where T : IWinogradScheme
     {
         int pad = (T.R - 1) / 2, pw = w + 2 * pad, tw = w / T.M, c8 = channels / 8 * 8;
-        long step = Step(cols, channels);   // from V[ξ] to V[ξ + 1]
+        long step = (long)cols * channels;   // from V[ξ] to V[ξ + 1]
         long rowLength = (long)pw * channels;
         fixed (float* px = x, pv = v, ps = scratch)
         {
@@ -76,7 +68,7 @@ internal static unsafe class WinogradTransforms
     public static void Output<T>(ReadOnlySpan<float> m, Span<float> y, int channels, int h, int w, int cols, int first, ReadOnlySpan<float> bias, Span<float> scratch) where T : IWinogradScheme
     {
         int tw = w / T.M, c8 = channels / 8 * 8;
-        long step = Step(cols, channels);
+        long step = (long)cols * channels;
         fixed (float* pm = m, py = y, ps = scratch, pb = bias)
         {
             for (int ty = 0; ty < h / T.M; ty++)
@@ -100,7 +92,7 @@ internal static unsafe class WinogradTransforms
     public static void OutputAdjoint<T>(ReadOnlySpan<float> dy, Span<float> dm, int channels, int h, int w, int cols, int first, Span<float> scratch) where T : IWinogradScheme
     {
         int tw = w / T.M, c8 = channels / 8 * 8;
-        long step = Step(cols, channels);
+        long step = (long)cols * channels;
         fixed (float* pd = dy, pm = dm, ps = scratch)
         {
             Transpose(pd, (long)h * w, ps, channels, channels, h * w);
@@ -126,7 +118,6 @@ internal static unsafe class WinogradTransforms
     public static void Filter<T>(float[] weight, float[] u, int outC, int inC, bool flipped) where T : IWinogradScheme
     {
         int size = outC * inC, k = T.R * T.R;
-        long uStep = Step(outC, inC);
         float[] wt = ArrayPoolF.Rent(k * size);
         if (flipped) Parallelism.ForSlices(size, FilterSlice, (from, to) => Transpose(weight, (long)from * k, k, wt, (long)(k - 1) * size + from, -size, to - from, k));
         else ForChannels(inC, c => Transpose(weight, c * k, (long)inC * k, wt, (long)c * outC, size, outC, k));
@@ -135,8 +126,8 @@ internal static unsafe class WinogradTransforms
             fixed (float* pw = wt, pu = u)
             {
                 int i = from;
-                for (; i <= to - 8; i += 8) T.Filter<Lanes8>(pw + i, size, pu + i, uStep);
-                for (; i < to; i++) T.Filter<Lanes1>(pw + i, size, pu + i, uStep);
+                for (; i <= to - 8; i += 8) T.Filter<Lanes8>(pw + i, size, pu + i, size);
+                for (; i < to; i++) T.Filter<Lanes1>(pw + i, size, pu + i, size);
             }
         });
         ArrayPoolF.Return(wt);
@@ -149,15 +140,14 @@ internal static unsafe class WinogradTransforms
     public static void FilterAdjoint<T>(float[] du, float[] dweight, int outC, int inC) where T : IWinogradScheme
     {
         int size = outC * inC, k = T.R * T.R;
-        long uStep = Step(outC, inC);
         float[] dwt = ArrayPoolF.Rent(k * size);
         Parallelism.ForSlices(size, FilterSlice, (from, to) =>
         {
             fixed (float* pd = du, pw = dwt)
             {
                 int i = from;
-                for (; i <= to - 8; i += 8) T.FilterAdjoint<Lanes8>(pd + i, uStep, pw + i, size);
-                for (; i < to; i++) T.FilterAdjoint<Lanes1>(pd + i, uStep, pw + i, size);
+                for (; i <= to - 8; i += 8) T.FilterAdjoint<Lanes8>(pd + i, size, pw + i, size);
+                for (; i < to; i++) T.FilterAdjoint<Lanes1>(pd + i, size, pw + i, size);
             }
         });
         ForChannels(inC, c => Transpose(dwt, (long)c * outC, size, dweight, c * k, (long)inC * k, k, outC));

@@ -56,20 +56,18 @@ public static partial class F
     {
         int n = x.Shape[0], h = g.InH, w = g.InW, tiles = W.Tiles<T>(h, w), positions = W.Positions<T>();
         var plan = new WinogradChunks(n, tiles);
-        int workers = Parallelism.ChunkCount(plan.Count), uSize = g.OutC * g.InC;
-        long uStep = W.Step(g.OutC, g.InC), uLength = positions * uStep;
+        int workers = Parallelism.ChunkCount(plan.Count), uSize = positions * g.OutC * g.InC;
         var du = new float[workers][];
         Parallelism.For(0, workers, t =>
         {
-            var sum = du[t] = ArrayPoolF.Rent((int)uLength);
-            sum.AsSpan(0, (int)uLength).Clear();
+            var sum = du[t] = ArrayPoolF.Rent(uSize);
+            sum.AsSpan(0, uSize).Clear();
             float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)));
             for (int c = t; c < plan.Count; c += workers)
             {
                 var (first, count) = plan.Range(c);
                 int cols = count * tiles;
-                long vStep = W.Step(cols, g.InC), mStep = W.Step(cols, g.OutC);
-                float[] v = ArrayPoolF.Rent((int)(positions * vStep)), dm = ArrayPoolF.Rent((int)(positions * mStep));
+                float[] v = ArrayPoolF.Rent(positions * g.InC * cols), dm = ArrayPoolF.Rent(positions * g.OutC * cols);
                 for (int i = 0; i < count; i++)
                 {
                     W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v, g.InC, h, w, cols, i * tiles, scratch);
@@ -77,8 +75,8 @@ public static partial class F
                 }
                 // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
                 for (int xi = 0; xi < positions; xi++)
-                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan((int)(xi * vStep), g.InC * cols), dm.AsSpan((int)(xi * mStep), g.OutC * cols),
-                        sum.AsSpan((int)(xi * uStep), uSize), true);
+                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(xi * g.InC * cols), dm.AsSpan(xi * g.OutC * cols),
+                        sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
                 ArrayPoolF.Return(v);
                 ArrayPoolF.Return(dm);
             }
@@ -86,7 +84,7 @@ public static partial class F
         });
         for (int t = 1; t < workers; t++)
         {
-            TensorPrimitives.Add(du[0].AsSpan(0, (int)uLength), du[t].AsSpan(0, (int)uLength), du[0].AsSpan(0, (int)uLength));
+            TensorPrimitives.Add(du[0].AsSpan(0, uSize), du[t].AsSpan(0, uSize), du[0].AsSpan(0, uSize));
             ArrayPoolF.Return(du[t]);
         }
         var dw = TensorScope.Rent(g.OutC * g.InC * g.KH * g.KW, clear: false);   // every entry written
@@ -104,8 +102,7 @@ public static partial class F
     {
         int tiles = W.Tiles<T>(h, w), positions = W.Positions<T>(), inSize = inC * h * w, outSize = outC * h * w, uSize = outC * inC;
         // U[ξ] is [inC, outC] of this product either way; flipped, the weight's own first axis is this product's inC.
-        long uStep = W.Step(inC, outC);
-        float[] u = ArrayPoolF.Rent((int)(positions * uStep));
+        float[] u = ArrayPoolF.Rent(positions * uSize);
         int weightOut = flipped ? inC : outC, weightIn = flipped ? outC : inC;
         W.Filter<T>(weight, u, weightOut, weightIn, flipped);
         var plan = new WinogradChunks(n, tiles);
@@ -113,12 +110,11 @@ public static partial class F
         {
             var (first, count) = plan.Range(c);
             int cols = count * tiles;
-            long vStep = W.Step(cols, inC), mStep = W.Step(cols, outC);
-            float[] v = ArrayPoolF.Rent((int)(positions * vStep)), m = ArrayPoolF.Rent((int)(positions * mStep));
+            float[] v = ArrayPoolF.Rent(positions * inC * cols), m = ArrayPoolF.Rent(positions * outC * cols);
             float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(inC, h, w), W.ScratchLength<T>(outC, h, w)));
             for (int i = 0; i < count; i++) W.Input<T>(input.AsSpan((first + i) * inSize, inSize), v, inC, h, w, cols, i * tiles, scratch);
             for (int xi = 0; xi < positions; xi++)
-                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan((int)(xi * vStep), inC * cols), u.AsSpan((int)(xi * uStep), uSize), m.AsSpan((int)(xi * mStep), outC * cols), false);
+                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(xi * inC * cols, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(xi * outC * cols, outC * cols), false);
             for (int i = 0; i < count; i++) W.Output<T>(m, output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch);
             ArrayPoolF.Return(v);
             ArrayPoolF.Return(m);
