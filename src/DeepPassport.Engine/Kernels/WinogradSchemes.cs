@@ -32,21 +32,18 @@ internal unsafe interface IWinogradScheme
 /// <summary>Loads and stores of the channels a transform runs on at once: 8 (one Vector256) or 1 (lane 0, for a tail).</summary>
 internal unsafe interface ILanes
 {
-    static abstract int Count { get; }
     static abstract Vector256<float> Load(float* p);
     static abstract void Store(Vector256<float> v, float* p);
 }
 
 internal readonly unsafe struct Lanes8 : ILanes
 {
-    public static int Count => 8;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => v.Store(p);
 }
 
 internal readonly unsafe struct Lanes1 : ILanes
 {
-    public static int Count => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.CreateScalar(*p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => *p = v.ToScalar();
 }
