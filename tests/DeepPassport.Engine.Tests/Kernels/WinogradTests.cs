@@ -89,6 +89,10 @@ public class WinogradTests
         GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, (k - 1) / 2), [R(1, 2, 16, 6, 8), R(2, 16, 16, k, k), R(3, 16)]);
 
     [Fact]
-    public void GradientCheckF4x3() =>
-        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, 1), [R(1, 2, 16, 8, 4), R(2, 16, 16, 3, 3), R(3, 16)]);
+    public void GradientCheckF4x3()
+    {
+        var g = new ConvGeometry(16, 8, 8, 16, 3, 3, 1, 1);
+        Assert.Equal(WinogradKind.F4x3, g.Winograd);
+        GradCheck.Check(t => F.Conv2dWinograd(t[0], t[1], t[2], g, WinogradKind.F4x3), [R(1, 2, 16, 8, 8), R(2, 16, 16, 3, 3), R(3, 16)]);
+    }
 }
