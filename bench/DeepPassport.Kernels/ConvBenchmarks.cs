@@ -23,6 +23,7 @@ public class ConvBenchmarks
         new("resnet layer1", 64, 64, 32, 3, 1, 1),
         new("resnet layer2 down", 64, 128, 32, 3, 2, 1),
         new("resnet shortcut", 64, 128, 32, 1, 2, 0),
+        new("resnet layer3", 256, 256, 8, 3, 1, 1),
         new("resnet layer4", 512, 512, 4, 3, 1, 1),
     ];
 

@@ -17,15 +17,7 @@ public class WinogradBenchmarks
 
     public static IEnumerable<Case> Cases()
     {
-        ConvBenchmarks.Layer[] layers =
-        [
-            new("alexnet conv2", 64, 192, 16, 5, 1, 2),
-            new("alexnet conv3", 192, 384, 8, 3, 1, 1),
-            new("alexnet conv4", 384, 256, 8, 3, 1, 1),
-            new("resnet layer1", 64, 64, 32, 3, 1, 1),
-            new("resnet layer3", 256, 256, 8, 3, 1, 1),
-            new("resnet layer4", 512, 512, 4, 3, 1, 1),
-        ];
+        var layers = ConvBenchmarks.Layers().Where(l => Geometry(l).Winograd != WinogradKind.None);
         foreach (var l in layers)
         {
             string[] schemes = l.Kernel == 5 ? ["F2x5"] : ["F2x3", "F4x3"];
@@ -42,10 +34,11 @@ public class WinogradBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var l = C.L;
-        _g = new ConvGeometry(l.Cin, l.Size, l.Size, l.Cout, l.Kernel, l.Kernel, l.Stride, l.Padding);
-        (_x, _w, _dy) = ConvBenchmarks.Inputs(l, Conv);
+        _g = Geometry(C.L);
+        (_x, _w, _dy) = ConvBenchmarks.Inputs(C.L, Conv);
     }
+
+    private static ConvGeometry Geometry(ConvBenchmarks.Layer l) => new(l.Cin, l.Size, l.Size, l.Cout, l.Kernel, l.Kernel, l.Stride, l.Padding);
 
     private Tensor Conv(Tensor x, Tensor w) => C.Path == "im2col" ? F.Conv2dIm2Col(x, w, null, _g) : F.Conv2dWinograd(x, w, null, _g, Enum.Parse<WinogradKind>(C.Path));
 
