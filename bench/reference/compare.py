@@ -32,6 +32,9 @@ MODEL_FIGURES = [
 GLOBAL_FIGURES = [
     ("gemm GFLOPS", "gemm_gflops", True),
     ("gemm GFLOPS 1 thread", "gemm_gflops_1thread", True),
+    # ours only (PyTorch's twin has no such probe): the machine's register-only FMA rate, the GEMM's roof
+    ("FMA peak GFLOPS", "fma_peak_gflops", True),
+    ("FMA peak GFLOPS 1 thread", "fma_peak_gflops_1thread", True),
     ("peak working set MB", "peak_working_set_bytes", False),
 ]
 
@@ -47,7 +50,7 @@ def run_json(command):
 
 def figures(result):
     """Flat {(model or '', key): value} of one run."""
-    flat = {("", key): result[key] for _, key, _ in GLOBAL_FIGURES}
+    flat = {("", key): result.get(key) for _, key, _ in GLOBAL_FIGURES}
     for m in result["models"]:
         for _, key, _ in MODEL_FIGURES:
             flat[(m["model"], key)] = m[key]
@@ -109,6 +112,10 @@ def main():
         key = what[1]
         print(f"{label:<28} {fmt(a, key):>12} {fmt(b, key):>12} {'n/a' if ratio is None else f'{ratio:.2f}':>13}  "
               f"{'higher' if higher else 'lower'}")
+    gemm, peak = median_of(ours, ("", "gemm_gflops")), median_of(ours, ("", "fma_peak_gflops"))
+    if gemm and peak:
+        print(f"\nthis machine's FMA peak on {args.threads} threads: {peak:.1f} GFLOPS; "
+              f"our GEMM reaches {gemm / peak:.0%} of it, PyTorch's {median_of(theirs, ('', 'gemm_gflops')) / peak:.0%}")
     if args.save:
         with open(args.save, "w") as f:
             json.dump({"args": vars(args), "ours": ours, "pytorch": theirs, "medians": medians}, f, indent=1)

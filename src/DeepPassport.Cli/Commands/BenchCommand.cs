@@ -35,12 +35,12 @@ public static class BenchCommand
             speeds.Add(SpeedBench.Model(arch, s));
         }
         Say($"gemm {s.GemmSize}^3");
-        double gemm = SpeedBench.GemmGflops(s.GemmSize, parallel: true, s.Rounds, s.Seed);
-        double gemm1 = SpeedBench.GemmGflops(s.GemmSize, parallel: false, s.Rounds, s.Seed);
+        var (gemm, fma) = SpeedBench.GemmGflops(s.GemmSize, parallel: true, s.Rounds, s.Seed);
+        var (gemm1, fma1) = SpeedBench.GemmGflops(s.GemmSize, parallel: false, s.Rounds, s.Seed);
         long peak = SpeedBench.PeakWorkingSet();
 
-        if (json) PrintJson(speeds, gemm, gemm1, peak);
-        else PrintTable(speeds, gemm, gemm1, peak, s);
+        if (json) PrintJson(speeds, new Gflops(gemm, gemm1), new Gflops(fma, fma1), peak);
+        else PrintTable(speeds, new Gflops(gemm, gemm1), new Gflops(fma, fma1), peak, s);
         return 0;
     }
 
@@ -56,7 +56,10 @@ public static class BenchCommand
     }
 
     // The keys are a contract with bench_torch.py and compare.py: change all three together.
-    private static void PrintJson(List<ModelSpeed> speeds, double gemm, double gemm1, long peak) =>
+    /// <summary>A rate on all the worker threads and on one.</summary>
+    private readonly record struct Gflops(double Threads, double OneThread);
+
+    private static void PrintJson(List<ModelSpeed> speeds, Gflops gemm, Gflops fma, long peak) =>
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             models = speeds.Select(m => new
@@ -68,14 +71,16 @@ public static class BenchCommand
                 train_step_ms_median = m.TrainStepMsMedian,
                 train_peak_working_set_bytes = m.TrainPeakWorkingSet,
             }),
-            gemm_gflops = gemm,
-            gemm_gflops_1thread = gemm1,
+            gemm_gflops = gemm.Threads,
+            gemm_gflops_1thread = gemm.OneThread,
+            fma_peak_gflops = fma.Threads,
+            fma_peak_gflops_1thread = fma.OneThread,
             peak_working_set_bytes = peak,
             threads = Parallelism.Degree,
             gemm_kernel = Gemm.Best.ToString(),
         }));
 
-    private static void PrintTable(List<ModelSpeed> speeds, double gemm, double gemm1, long peak, BenchSettings s)
+    private static void PrintTable(List<ModelSpeed> speeds, Gflops gemm, Gflops fma, long peak, BenchSettings s)
     {
         string threads = Parallelism.Degree == 1 ? "1 thread" : $"{Parallelism.Degree} threads";
         Console.WriteLine($"deeppassport bench: {threads}, GEMM kernel {Gemm.Best}, median of {s.Rounds} rounds x {s.Steps} steps");
@@ -83,7 +88,9 @@ public static class BenchCommand
         foreach (var m in speeds)
             Console.WriteLine($"{m.Model,-10} {m.TrainImagesPerSecond,12:F1} {m.TrainStepMsMedian,9:F1} {m.InferImagesPerSecond,12:F1} {m.AllocBytesPerStep / 1e6,14:F1} " +
                 $"{(m.TrainPeakWorkingSet is { } p ? (p / 1e6).ToString("F0") : "n/a"),14}");
-        Console.WriteLine($"GEMM {s.GemmSize}^3: {gemm:F1} GFLOPS ({threads}), {gemm1:F1} GFLOPS (1 thread)");
+        Console.WriteLine($"GEMM {s.GemmSize}^3: {gemm.Threads:F1} GFLOPS ({threads}), {gemm.OneThread:F1} GFLOPS (1 thread)");
+        Console.WriteLine($"FMA peak (registers only): {fma.Threads:F1} GFLOPS ({threads}), {fma.OneThread:F1} GFLOPS (1 thread); " +
+            $"the GEMM reaches {gemm.Threads / fma.Threads:P0} and {gemm.OneThread / fma.OneThread:P0} of it");
         Console.WriteLine($"peak working set: {peak / 1e6:F0} MB (whole run; train peak: training steps alone, the peak reset before each model)");
         Console.WriteLine($"(train batch {s.TrainBatch}, infer batch {s.InferBatch})");
     }

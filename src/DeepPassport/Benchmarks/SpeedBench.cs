@@ -77,9 +77,11 @@ public static class SpeedBench
     /// <summary>
     /// GFLOPS of C = A B at m = n = k = <paramref name="size"/> (2 size^3 flops per call), median of
     /// <paramref name="rounds"/> calls (at least 5) after three untimed ones, which let the kernels reach their final
-    /// (tier-1) code; parallel uses <see cref="Parallelism.Degree"/> threads.
+    /// (tier-1) code; parallel uses <see cref="Parallelism.Degree"/> threads. Beside it, the machine's
+    /// <see cref="FmaPeak"/> on as many threads, one probe after each GEMM call, so that the two medians see the same
+    /// moments of a shared host and their ratio is the GEMM's efficiency.
     /// </summary>
-    public static double GemmGflops(int size, bool parallel, int rounds, ulong seed = 1)
+    public static (double Gemm, double FmaPeak) GemmGflops(int size, bool parallel, int rounds, ulong seed = 1)
     {
         var rng = new Rng(seed);
         var a = Tensor.Randn(rng, size, size);
@@ -87,8 +89,15 @@ public static class SpeedBench
         var c = new float[size * size];
         void Call() => Gemm.Multiply(false, false, size, size, size, a.Data, b.Data, c, accumulate: false, parallel);
         Repeat(3, Call);
-        var seconds = Enumerable.Range(0, Math.Max(rounds, 5)).Select(_ => Repeat(1, Call) / 1000).ToList();
-        return 2.0 * size * size * size / Median(seconds) / 1e9;
+        FmaPeak.Once(parallel);
+        var seconds = new List<double>();
+        var peaks = new List<double>();
+        for (int r = 0; r < Math.Max(rounds, 5); r++)
+        {
+            seconds.Add(Repeat(1, Call) / 1000);
+            peaks.Add(FmaPeak.Once(parallel));
+        }
+        return (2.0 * size * size * size / Median(seconds) / 1e9, Median(peaks));
     }
 
     /// <summary>Peak resident memory of this process so far (or since <see cref="ResetPeakWorkingSet"/>), in bytes (VmHWM on Linux).</summary>

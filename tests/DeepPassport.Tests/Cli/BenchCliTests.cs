@@ -14,7 +14,7 @@ public class BenchCliTests
         Assert.True(r.ExitCode == 0, r.Error);
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
-        Assert.Equal(["models", "gemm_gflops", "gemm_gflops_1thread", "peak_working_set_bytes", "threads", "gemm_kernel"],
+        Assert.Equal(["models", "gemm_gflops", "gemm_gflops_1thread", "fma_peak_gflops", "fma_peak_gflops_1thread", "peak_working_set_bytes", "threads", "gemm_kernel"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         var model = Assert.Single(root.GetProperty("models").EnumerateArray());
         Assert.Equal(["model", "train_images_per_s", "infer_images_per_s", "alloc_bytes_per_step", "train_step_ms_median", "train_peak_working_set_bytes"],
@@ -25,6 +25,8 @@ public class BenchCliTests
         Assert.True(model.GetProperty("alloc_bytes_per_step").GetInt64() > 0);
         Assert.True(root.GetProperty("gemm_gflops").GetDouble() > 0);
         Assert.True(root.GetProperty("gemm_gflops_1thread").GetDouble() > 0);
+        Assert.True(root.GetProperty("fma_peak_gflops").GetDouble() > 0);
+        Assert.True(root.GetProperty("fma_peak_gflops_1thread").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
         // Training's own peak (reset before the model on Linux). Not compared with the whole run's: Linux records the
         // peak lazily (VmHWM is the larger of a mark updated only at some events and the current set), so a later
