@@ -14,14 +14,50 @@ namespace DeepPassport.Bench;
 /// </summary>
 public static class EngineBench
 {
-    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,gemm" by default).</summary>
-    public static void Run(int rounds, string what = "step,ops,gemm")
+    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,layers,gemm" by default).</summary>
+    public static void Run(int rounds, string what = "step,ops,layers,gemm")
     {
         Console.WriteLine($"threads {Parallelism.Degree}, GEMM {Gemm.Best}");
         if (what.Contains("step")) TrainStep(rounds);
         if (what.Contains("ops")) Ops(rounds);
         if (what.Contains("gemm")) GemmRate(rounds);
+        if (what.Contains("layers")) Layers(rounds, what.Split("layers")[1] is ['=', .. var only] ? only.Split(',')[0] : "");
     }
+
+    /// <summary>
+    /// Each convolution shape of the two models alone, forward and backward (bench/reference/layers_torch.py times the
+    /// same in PyTorch); "layers=down" only those whose name contains "down".
+    /// </summary>
+    private static void Layers(int rounds, string only)
+    {
+        var rng = new Rng(3);
+        foreach (var (name, cin, cout, size, k, stride, pad) in ConvLayers.Where(l => l.Item1.Contains(only)))
+        {
+            var w = Param(rng, cout, cin, k, k);   // made once: drawing it is not part of the convolution
+            Op(rounds, $"{name} {cin}->{cout} {k}x{k}/{stride} @{size}", [64, cin, size, size], t => F.Conv2d(t, w, null, stride, pad));
+        }
+    }
+
+    /// <summary>The convolutions of AlexNetCifar and ResNet18Cifar: name, in and out channels, image side, kernel, stride, padding.</summary>
+    private static readonly (string, int, int, int, int, int, int)[] ConvLayers =
+    [
+        ("alexnet conv1", 3, 64, 32, 5, 1, 2),
+        ("alexnet conv2", 64, 192, 16, 5, 1, 2),
+        ("alexnet conv3", 192, 384, 8, 3, 1, 1),
+        ("alexnet conv4", 384, 256, 8, 3, 1, 1),
+        ("alexnet conv5", 256, 256, 8, 3, 1, 1),
+        ("resnet conv1", 3, 64, 32, 3, 1, 1),
+        ("resnet layer1", 64, 64, 32, 3, 1, 1),
+        ("resnet layer2 down", 64, 128, 32, 3, 2, 1),
+        ("resnet layer2 short", 64, 128, 32, 1, 2, 0),
+        ("resnet layer2", 128, 128, 16, 3, 1, 1),
+        ("resnet layer3 down", 128, 256, 16, 3, 2, 1),
+        ("resnet layer3 short", 128, 256, 16, 1, 2, 0),
+        ("resnet layer3", 256, 256, 8, 3, 1, 1),
+        ("resnet layer4 down", 256, 512, 8, 3, 2, 1),
+        ("resnet layer4 short", 256, 512, 8, 1, 2, 0),
+        ("resnet layer4", 512, 512, 4, 3, 1, 1),
+    ];
 
     private static void TrainStep(int rounds)
     {
@@ -57,19 +93,17 @@ public static class EngineBench
             $"{bytes / steps / 1e6:F0} MB allocated, gen0 {(GC.CollectionCount(0) - gen0) / (double)steps:F1}, gen2 {(GC.CollectionCount(2) - gen2) / (double)steps:F1} per step");
     }
 
+    /// <summary>The other operators at AlexNetCifar's shapes (its convolutions are in <see cref="Layers"/>).</summary>
     private static void Ops(int rounds)
     {
         var rng = new Rng(3);
-        Op(rounds, "conv 3->64 5x5 @32", [64, 3, 32, 32], t => F.Conv2d(t, Param(rng, 64, 3, 5, 5), null, 1, 2));
-        Op(rounds, "conv 64->192 5x5 @16", [64, 64, 16, 16], t => F.Conv2d(t, Param(rng, 192, 64, 5, 5), null, 1, 2));
-        Op(rounds, "conv 192->384 3x3 @8", [64, 192, 8, 8], t => F.Conv2d(t, Param(rng, 384, 192, 3, 3), null, 1, 1));
-        Op(rounds, "conv 384->256 3x3 @8", [64, 384, 8, 8], t => F.Conv2d(t, Param(rng, 256, 384, 3, 3), null, 1, 1));
-        Op(rounds, "conv 256->256 3x3 @8", [64, 256, 8, 8], t => F.Conv2d(t, Param(rng, 256, 256, 3, 3), null, 1, 1));
-        Op(rounds, "batchnorm 64 @32", [64, 64, 32, 32], t => F.BatchNorm2d(t, Param(rng, 64), Param(rng, 64), Tensor.Zeros(64), Tensor.Ones(64), true));
-        Op(rounds, "relu 64 @32", [64, 64, 32, 32], t => t.Relu());
+        foreach (var (c, side) in new[] { (64, 32), (192, 16) })
+        {
+            var (gamma, beta) = (Param(rng, c), Param(rng, c));
+            Op(rounds, $"batchnorm {c} @{side}", [64, c, side, side], t => F.BatchNorm2d(t, gamma, beta, Tensor.Zeros(c), Tensor.Ones(c), true));
+            Op(rounds, $"relu {c} @{side}", [64, c, side, side], t => t.Relu());
+        }
         Op(rounds, "maxpool 64 @32", [64, 64, 32, 32], t => F.MaxPool2d(t, 2, 2));
-        Op(rounds, "batchnorm 192 @16", [64, 192, 16, 16], t => F.BatchNorm2d(t, Param(rng, 192), Param(rng, 192), Tensor.Zeros(192), Tensor.Ones(192), true));
-        Op(rounds, "relu 192 @16", [64, 192, 16, 16], t => t.Relu());
     }
 
     private static Tensor Param(Rng rng, params int[] shape)

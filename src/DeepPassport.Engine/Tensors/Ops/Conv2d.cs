@@ -236,39 +236,29 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
 /// position (zero outside the image); col2im is its adjoint and adds the columns back into the image. Rows are
 /// <c>rowStride</c> long and this image's positions start at <c>offset</c>, so several images share one matrix.
 /// </summary>
-internal static class Im2Col
+internal static unsafe class Im2Col
 {
     public static void Forward(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
         if (g.IsSameWidth) { ForwardSameWidth(x, col, g, rowStride, offset); return; }
-        int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
-        for (int c = 0; c < g.InC; c++)
-            for (int ki = 0; ki < g.KH; ki++)
-                for (int kj = 0; kj < g.KW; kj++)
-                {
-                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
-                    for (int oy = 0; oy < oh; oy++)
+        CheckSizes(x.Length, col.Length, g, rowStride, offset);
+        fixed (float* px = x, pc = col)
+            for (int c = 0; c < g.InC; c++)
+                for (int ki = 0; ki < g.KH; ki++)
+                    for (int kj = 0; kj < g.KW; kj++)
                     {
-                        int iy = oy * g.Stride + ki - g.Padding;
-                        var dst = row.Slice(oy * ow, ow);
-                        if ((uint)iy >= (uint)g.InH) { dst.Clear(); continue; }
-                        var src = x.Slice((c * g.InH + iy) * g.InW, g.InW);
-                        if (g.Stride == 1)
+                        var (lo, hi) = ValidColumns(g, kj);
+                        float* row = pc + ((c * g.KH + ki) * g.KW + kj) * (long)rowStride + offset;
+                        for (int oy = 0; oy < g.OutH; oy++, row += g.OutW)
                         {
-                            // Contiguous run: ix = ox + kj - p is inside for ox in [lo, hi).
-                            int lo = Math.Max(0, g.Padding - kj), hi = Math.Min(ow, g.InW + g.Padding - kj);
-                            dst[..Math.Min(lo, ow)].Clear();
-                            if (hi > lo) src.Slice(lo + kj - g.Padding, hi - lo).CopyTo(dst.Slice(lo));
-                            if (hi < ow) dst[Math.Max(hi, 0)..].Clear();
+                            int iy = oy * g.Stride + ki - g.Padding, ox = 0;
+                            if ((uint)iy >= (uint)g.InH) { new Span<float>(row, g.OutW).Clear(); continue; }
+                            float* src = px + ((long)c * g.InH + iy) * g.InW + kj - g.Padding;   // src[ox·s]: input column ox·s + kj − p
+                            for (; ox < lo; ox++) row[ox] = 0f;
+                            for (; ox < hi; ox++) row[ox] = src[(long)ox * g.Stride];
+                            for (; ox < g.OutW; ox++) row[ox] = 0f;
                         }
-                        else
-                            for (int ox = 0; ox < ow; ox++)
-                            {
-                                int ix = ox * g.Stride + kj - g.Padding;
-                                dst[ox] = (uint)ix < (uint)g.InW ? src[ix] : 0f;
-                            }
                     }
-                }
     }
 
     /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the same-width path zeroes its border entries.</summary>
@@ -276,31 +266,37 @@ internal static class Im2Col
     {
         dx.Clear();
         if (g.IsSameWidth) { BackwardSameWidth(col, dx, g, rowStride, offset); return; }
-        int oh = g.OutH, ow = g.OutW, plane = g.OutPlane;
-        for (int c = 0; c < g.InC; c++)
-            for (int ki = 0; ki < g.KH; ki++)
-                for (int kj = 0; kj < g.KW; kj++)
-                {
-                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
-                    for (int oy = 0; oy < oh; oy++)
+        CheckSizes(dx.Length, col.Length, g, rowStride, offset);
+        fixed (float* pdx = dx, pc = col)
+            for (int c = 0; c < g.InC; c++)
+                for (int ki = 0; ki < g.KH; ki++)
+                    for (int kj = 0; kj < g.KW; kj++)
                     {
-                        int iy = oy * g.Stride + ki - g.Padding;
-                        if ((uint)iy >= (uint)g.InH) continue;
-                        var dst = dx.Slice((c * g.InH + iy) * g.InW, g.InW);
-                        var src = row.Slice(oy * ow, ow);
-                        if (g.Stride == 1)
+                        var (lo, hi) = ValidColumns(g, kj);
+                        float* row = pc + ((c * g.KH + ki) * g.KW + kj) * (long)rowStride + offset;
+                        for (int oy = 0; oy < g.OutH; oy++, row += g.OutW)
                         {
-                            int lo = Math.Max(0, g.Padding - kj), hi = Math.Min(ow, g.InW + g.Padding - kj);
-                            if (hi > lo) TensorPrimitives.Add(dst.Slice(lo + kj - g.Padding, hi - lo), src.Slice(lo, hi - lo), dst.Slice(lo + kj - g.Padding, hi - lo));
+                            int iy = oy * g.Stride + ki - g.Padding;
+                            if ((uint)iy >= (uint)g.InH) continue;
+                            float* dst = pdx + ((long)c * g.InH + iy) * g.InW + kj - g.Padding;
+                            for (int ox = lo; ox < hi; ox++) dst[(long)ox * g.Stride] += row[ox];
                         }
-                        else
-                            for (int ox = 0; ox < ow; ox++)
-                            {
-                                int ix = ox * g.Stride + kj - g.Padding;
-                                if ((uint)ix < (uint)g.InW) dst[ix] += src[ox];
-                            }
                     }
-                }
+    }
+
+    /// <summary>The output columns [lo, hi) of tap kj whose input column ox·s + kj − p falls inside [0, W).</summary>
+    private static (int Lo, int Hi) ValidColumns(ConvGeometry g, int kj)
+    {
+        int s = g.Stride, before = g.Padding - kj, after = g.InW + g.Padding - kj;   // ox·s ≥ before and ox·s < after
+        int lo = Math.Min(g.OutW, before > 0 ? (before + s - 1) / s : 0);
+        return (lo, Math.Max(lo, after > 0 ? Math.Min(g.OutW, (after + s - 1) / s) : 0));
+    }
+
+    /// <summary>The pointer loops above stay inside the image and this image's part of the column matrix only if these hold.</summary>
+    private static void CheckSizes(int imageLength, int colLength, ConvGeometry g, int rowStride, int offset)
+    {
+        if (imageLength < g.InSize || offset < 0 || offset + g.OutPlane > rowStride || (long)g.ColRows * rowStride > colLength)
+            throw new ArgumentException($"im2col: buffers too small for {g} (image {imageLength}, columns {colLength}, row stride {rowStride}, offset {offset}).");
     }
 
     // "Same-width" convolutions (stride 1, 2·padding = kw − 1, e.g. 3x3 with padding 1): an output row is as wide as an

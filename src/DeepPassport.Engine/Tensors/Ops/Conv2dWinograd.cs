@@ -130,7 +130,7 @@ public static partial class F
 /// </summary>
 internal readonly struct WinogradChunks
 {
-    private static readonly int TargetTiles = int.Parse(Environment.GetEnvironmentVariable("DP_TT") ?? "256");
+    private const int TargetTiles = 256;
     private readonly int _n, _perChunk;
     public int Count { get; }
 
