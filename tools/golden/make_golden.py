@@ -73,7 +73,12 @@ except Exception:  # pragma: no cover - depends on the machine
     _st_save = None
 
 
+ONLY = None  # --only: write only the fixtures whose name contains this
+
+
 def save(name, tensors, metadata=None, desc=""):
+    if ONLY is not None and ONLY not in name:
+        return
     clean = {}
     for k, v in tensors.items():
         v = v.detach().cpu()
@@ -266,6 +271,10 @@ def gen_conv():
         ("conv2d_k3s1p1_winograd", 3, 16, 8, 10, 20, 3, 1, 1, True),
         ("conv2d_k3s1p1_f4x3", 2, 16, 8, 12, 20, 3, 1, 1, True),
         ("conv2d_k5s1p2_winograd", 2, 16, 8, 6, 20, 5, 1, 2, True),
+        # stride 2, same padding, even sides: the engine's halving im2col (phase planes; rows of 9 = 8 + a scalar one)
+        ("conv2d_k3s2p1_halving", 2, 5, 16, 18, 4, 3, 2, 1, True),
+        ("conv2d_k1s2p0_halving", 2, 5, 16, 18, 4, 1, 2, 0, False),
+        ("conv2d_k5s2p2_halving", 2, 3, 8, 20, 4, 5, 2, 2, False),
     ]
     for name, n, cin, h, w, cout, k, s, p, bias in cases:
         seed_for(name)
@@ -620,13 +629,14 @@ def main():
                     help="also write the full-width ResNet-18 fixture (~90 MB, git-ignored)")
     ap.add_argument("--only", default=None, help="only fixtures whose name contains this (skips INDEX.md)")
     args = ap.parse_args()
+    global ONLY
+    ONLY = args.only
     os.makedirs(OUT_DIR, exist_ok=True)
     print("writer:", "safetensors package" if _st_save else "built-in", "| torch", torch.__version__)
     gens = [gen_elementwise, gen_reductions, gen_linear, gen_conv, gen_pool, gen_norm, gen_softmax_losses,
             gen_shape, gen_optim]
-    if args.only is None:
-        for g in gens:
-            g()
+    for g in gens:  # each op fixture is made (they are quick) and written if --only allows it
+        g()
     gen_models(args.full, args.only)
     if args.only is None:
         write_index()

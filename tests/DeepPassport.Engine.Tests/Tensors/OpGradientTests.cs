@@ -97,6 +97,14 @@ public class OpGradientTests
         GradCheck.Check(t => F.Conv2d(t[0], t[1], bias ? t[2] : null, stride, padding), inputs);
     }
 
+    /// <summary>Stride 2 with same padding on even sides: the halving im2col (phase planes), 3x3, 1x1 and 5x5.</summary>
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(1, 0)]
+    [InlineData(5, 2)]
+    public void Conv2dHalving(int k, int padding) =>
+        GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 2, padding), [R(1, 2, 3, 6, 8), R(2, 4, 3, k, k), R(3, 4)]);
+
     /// <summary>A wide, short image through the same-width im2col path (rows shifted as blocks, border columns zeroed).</summary>
     [Fact] public void Conv2dSameWidthNonSquare() =>
         GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, 1), [R(1, 2, 3, 4, 9), R(2, 4, 3, 3, 3), R(3, 4)]);

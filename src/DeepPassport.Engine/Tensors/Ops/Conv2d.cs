@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DeepPassport.Engine.Kernels;
 
 namespace DeepPassport.Engine.Tensors;
@@ -227,6 +229,11 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     public const int WinogradMinChannels = 16, WinogradMinPixels = 16;
     /// <summary>Stride 1 and output rows as wide as input rows (2·padding = kw − 1): im2col rows are shifted planes.</summary>
     public bool IsSameWidth => Stride == 1 && OutW == InW && 2 * Padding == KW - 1;
+    /// <summary>
+    /// Stride 2 and 2·padding = k − 1 on even sides (ResNet's 3x3 and 1x1 downsampling): the output is H/2 x W/2 and
+    /// im2col rows are shifted planes of the four phase images x[c, 2i + a, 2j + b].
+    /// </summary>
+    public bool IsHalving => Stride == 2 && 2 * Padding == KH - 1 && 2 * Padding == KW - 1 && InH % 2 == 0 && InW % 2 == 0;
     public int InSize => InC * InH * InW;
     public int OutSize => OutC * OutPlane;
 }
@@ -240,7 +247,7 @@ internal static unsafe class Im2Col
 {
     public static void Forward(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
-        if (g.IsSameWidth) { ForwardSameWidth(x, col, g, rowStride, offset); return; }
+        if (g.IsSameWidth || g.IsHalving) { ForwardShifted(x, col, g, rowStride, offset); return; }
         CheckSizes(x.Length, col.Length, g, rowStride, offset);
         fixed (float* px = x, pc = col)
             for (int c = 0; c < g.InC; c++)
@@ -264,8 +271,8 @@ internal static unsafe class Im2Col
     /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the same-width path zeroes its border entries.</summary>
     public static void Backward(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
+        if (g.IsSameWidth || g.IsHalving) { BackwardShifted(col, dx, g, rowStride, offset); return; }
         dx.Clear();
-        if (g.IsSameWidth) { BackwardSameWidth(col, dx, g, rowStride, offset); return; }
         CheckSizes(dx.Length, col.Length, g, rowStride, offset);
         fixed (float* pdx = dx, pc = col)
             for (int c = 0; c < g.InC; c++)
@@ -299,71 +306,161 @@ internal static unsafe class Im2Col
             throw new ArgumentException($"im2col: buffers too small for {g} (image {imageLength}, columns {colLength}, row stride {rowStride}, offset {offset}).");
     }
 
-    // "Same-width" convolutions (stride 1, 2·padding = kw − 1, e.g. 3x3 with padding 1): an output row is as wide as an
-    // input row, so row (c, ki, kj) of the column matrix is the input plane shifted by s = kj − padding and by whole
-    // rows, with the s border columns zero. One block copy per (c, ki, kj) replaces one short copy per output row.
+    // Shifted planes. In a same-width convolution (stride 1, 2·padding = kw − 1, e.g. 3x3 with padding 1) an output row
+    // is as wide as an input row, so row (c, ki, kj) of the column matrix is input plane c moved by dy = ki − padding
+    // rows and s = kj − padding columns, zero where that reads outside. In a halving one (stride 2, same padding, even
+    // sides) x[c, 2·oy + d, 2·ox + e] is phase plane (d mod 2, e mod 2) of channel c at (oy + ⌊d/2⌋, ox + ⌊e/2⌋): the
+    // image is split into its four phases once, and each row is again a shifted plane. One block copy per row of the
+    // column matrix replaces one short (or, strided, one gathered) copy per output row.
 
-    /// <summary>The output rows [lo, hi) whose input row oy + ki − padding is inside the image.</summary>
-    private static (int Lo, int Hi) ValidRows(ConvGeometry g, int ki) =>
-        (Math.Max(0, g.Padding - ki), Math.Min(g.OutH, g.InH + g.Padding - ki));
-
-    private static void ForwardSameWidth(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
+    private static void ForwardShifted(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
-        int w = g.InW, plane = g.OutPlane;
+        int plane = g.OutPlane, srcH = g.IsHalving ? g.InH / 2 : g.InH;
+        float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
+        if (phases is not null) SplitPhases(x, phases, g.InC, g.InH, g.InW);
+        ReadOnlySpan<float> planes = phases is null ? x[..g.InSize] : phases.AsSpan(0, g.InSize);
+        int srcPlane = srcH * g.OutW;
         for (int c = 0; c < g.InC; c++)
-        {
-            var src = x.Slice(c * g.InH * w, g.InH * w);
             for (int ki = 0; ki < g.KH; ki++)
-            {
-                var (lo, hi) = ValidRows(g, ki);
                 for (int kj = 0; kj < g.KW; kj++)
                 {
-                    var row = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane);
-                    if (hi <= lo) { row.Clear(); continue; }
-                    row[..(lo * w)].Clear();
-                    row[(hi * w)..].Clear();
-                    var block = row.Slice(lo * w, (hi - lo) * w);
-                    var (s, first, count, from) = Shift(g, lo, ki, kj, block.Length);
-                    src.Slice(from, count).CopyTo(block.Slice(first, count));
-                    block[..first].Clear();
-                    block[(first + count)..].Clear();
-                    ClearBorderColumns(block, w, s);
+                    var (source, dy, s) = Tap(g, c, ki, kj);
+                    CopyShifted(planes.Slice(source * srcPlane, srcPlane), srcH, g.OutW, g.OutH, dy, s,
+                        col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane));
                 }
-            }
-        }
+        if (phases is not null) ArrayPoolF.Return(phases);
     }
 
-    private static void BackwardSameWidth(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
+    /// <summary>col2im of <see cref="ForwardShifted"/>: each row added back into its (phase) plane, the phases merged at the end.</summary>
+    private static void BackwardShifted(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
-        int w = g.InW, plane = g.OutPlane;
+        int plane = g.OutPlane, srcH = g.IsHalving ? g.InH / 2 : g.InH;
+        float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
+        Span<float> planes = phases is null ? dx[..g.InSize] : phases.AsSpan(0, g.InSize);
+        planes.Clear();
+        int srcPlane = srcH * g.OutW;
         for (int c = 0; c < g.InC; c++)
-        {
-            var dst = dx.Slice(c * g.InH * w, g.InH * w);
             for (int ki = 0; ki < g.KH; ki++)
-            {
-                var (lo, hi) = ValidRows(g, ki);
-                if (hi <= lo) continue;
                 for (int kj = 0; kj < g.KW; kj++)
                 {
-                    var block = col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset + lo * w, (hi - lo) * w);
-                    var (s, first, count, from) = Shift(g, lo, ki, kj, block.Length);
-                    // Border columns read outside the image; zero them (dcol is scratch) so one contiguous add is exact.
-                    ClearBorderColumns(block, w, s);
-                    var target = dst.Slice(from, count);
-                    TensorPrimitives.Add(target, block.Slice(first, count), target);
+                    var (source, dy, s) = Tap(g, c, ki, kj);
+                    AddShifted(col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane), srcH, g.OutW, g.OutH, dy, s,
+                        planes.Slice(source * srcPlane, srcPlane));
                 }
-            }
-        }
+        if (phases is null) return;
+        MergePhases(phases, dx, g.InC, g.InH, g.InW);
+        ArrayPoolF.Return(phases);
     }
 
     /// <summary>
-    /// Where the block of output rows [lo, …) of tap (ki, kj) meets the input plane: block[j] = plane[from − first + j]
-    /// for j in [first, first + count), with s = kj − padding the column shift; the rest of the block falls outside.
+    /// The plane tap (ki, kj) of channel c reads and how far it is moved: the input plane c by (ki − p, kj − p), or, halving,
+    /// phase plane 4c + 2a + b by (⌊d/2⌋, ⌊e/2⌋) with d = ki − p = 2⌊d/2⌋ + a and e = kj − p = 2⌊e/2⌋ + b.
     /// </summary>
-    private static (int S, int First, int Count, int From) Shift(ConvGeometry g, int lo, int ki, int kj, int length)
+    private static (int Plane, int Dy, int S) Tap(ConvGeometry g, int c, int ki, int kj)
     {
-        int s = kj - g.Padding, start = (lo + ki - g.Padding) * g.InW, first = Math.Max(0, -s);
-        return (s, first, length - Math.Abs(s), start + first + s);
+        int d = ki - g.Padding, e = kj - g.Padding;
+        // d >> 1 is ⌊d/2⌋ and d & 1 is d mod 2 for negative d too (two's complement)
+        return g.IsHalving ? (4 * c + 2 * (d & 1) + (e & 1), d >> 1, e >> 1) : (c, d, e);
+    }
+
+    /// <summary>
+    /// row[oy·w + ox] = plane[(oy + dy)·w + ox + s] for the <paramref name="outH"/> rows of the output, zero where that is
+    /// outside the h x w plane: one block copy, then the wrapped border columns cleared.
+    /// </summary>
+    private static void CopyShifted(ReadOnlySpan<float> plane, int h, int w, int outH, int dy, int s, Span<float> row)
+    {
+        int lo = Math.Max(0, -dy), hi = Math.Min(outH, h - dy);
+        if (hi <= lo || Math.Abs(s) >= w) { row.Clear(); return; }
+        row[..(lo * w)].Clear();
+        row[(hi * w)..].Clear();
+        var block = row.Slice(lo * w, (hi - lo) * w);
+        int first = Math.Max(0, -s), count = block.Length - Math.Abs(s);
+        plane.Slice((lo + dy) * w + s + first, count).CopyTo(block.Slice(first, count));
+        block[..first].Clear();
+        block[(first + count)..].Clear();
+        ClearBorderColumns(block, w, s);
+    }
+
+    /// <summary>The adjoint of <see cref="CopyShifted"/>: plane[(oy + dy)·w + ox + s] += row[oy·w + ox] inside the plane.
+    /// The row is scratch (dcol): its border columns are zeroed so that one contiguous add is exact.</summary>
+    private static void AddShifted(Span<float> row, int h, int w, int outH, int dy, int s, Span<float> plane)
+    {
+        int lo = Math.Max(0, -dy), hi = Math.Min(outH, h - dy);
+        if (hi <= lo || Math.Abs(s) >= w) return;
+        var block = row.Slice(lo * w, (hi - lo) * w);
+        int first = Math.Max(0, -s), count = block.Length - Math.Abs(s);
+        ClearBorderColumns(block, w, s);
+        var target = plane.Slice((lo + dy) * w + s + first, count);
+        TensorPrimitives.Add(target, block.Slice(first, count), target);
+    }
+
+    /// <summary>phases[c][2a + b][i][j] = x[c][2i + a][2j + b] for an image of even sides h x w.</summary>
+    private static void SplitPhases(ReadOnlySpan<float> x, Span<float> phases, int channels, int h, int w)
+    {
+        int hw = w / 2, quarter = h / 2 * hw;
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < h; y++)
+            {
+                int dst = (4 * c + 2 * (y & 1)) * quarter + (y >> 1) * hw;
+                Deinterleave(x.Slice((c * h + y) * w, w), phases.Slice(dst, hw), phases.Slice(dst + quarter, hw));
+            }
+    }
+
+    /// <summary>The inverse of <see cref="SplitPhases"/>.</summary>
+    private static void MergePhases(ReadOnlySpan<float> phases, Span<float> x, int channels, int h, int w)
+    {
+        int hw = w / 2, quarter = h / 2 * hw;
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < h; y++)
+            {
+                int src = (4 * c + 2 * (y & 1)) * quarter + (y >> 1) * hw;
+                Interleave(phases.Slice(src, hw), phases.Slice(src + quarter, hw), x.Slice((c * h + y) * w, w));
+            }
+    }
+
+    /// <summary>even[j] = row[2j], odd[j] = row[2j + 1]: 16 values at a time with two shuffles and two lane permutes.</summary>
+    private static void Deinterleave(ReadOnlySpan<float> row, Span<float> even, Span<float> odd)
+    {
+        int j = 0;
+        if (Avx2.IsSupported && row.Length >= 2 * even.Length && odd.Length >= even.Length)
+            fixed (float* pr = row, pe = even, po = odd)
+                for (; j <= even.Length - 8; j += 8)
+                {
+                    var a = Avx.LoadVector256(pr + 2 * j);       // r0 .. r7
+                    var b = Avx.LoadVector256(pr + 2 * j + 8);   // r8 .. r15
+                    // per 128-bit lane (a0 a2 b0 b2 | a4 a6 b4 b6); its 64-bit pairs taken in the order 0 2 1 3 give r0 r2 .. r14
+                    var e = Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble();
+                    var o = Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble();
+                    Avx.Store(pe + j, Avx2.Permute4x64(e, 0b11_01_10_00).AsSingle());
+                    Avx.Store(po + j, Avx2.Permute4x64(o, 0b11_01_10_00).AsSingle());
+                }
+        for (; j < even.Length; j++)
+        {
+            even[j] = row[2 * j];
+            odd[j] = row[2 * j + 1];
+        }
+    }
+
+    /// <summary>row[2j] = even[j], row[2j + 1] = odd[j].</summary>
+    private static void Interleave(ReadOnlySpan<float> even, ReadOnlySpan<float> odd, Span<float> row)
+    {
+        int j = 0;
+        if (Avx2.IsSupported && row.Length >= 2 * even.Length && odd.Length >= even.Length)
+            fixed (float* pr = row, pe = even, po = odd)
+                for (; j <= even.Length - 8; j += 8)
+                {
+                    var e = Avx.LoadVector256(pe + j);
+                    var o = Avx.LoadVector256(po + j);
+                    var low = Avx.UnpackLow(e, o);    // e0 o0 e1 o1 | e4 o4 e5 o5
+                    var high = Avx.UnpackHigh(e, o);  // e2 o2 e3 o3 | e6 o6 e7 o7
+                    Avx.Store(pr + 2 * j, Avx.Permute2x128(low, high, 0x20));
+                    Avx.Store(pr + 2 * j + 8, Avx.Permute2x128(low, high, 0x31));
+                }
+        for (; j < even.Length; j++)
+        {
+            row[2 * j] = even[j];
+            row[2 * j + 1] = odd[j];
+        }
     }
 
     /// <summary>Zeroes, in every row of width <paramref name="w"/>, the columns whose input column ox + s is outside [0, w).</summary>
