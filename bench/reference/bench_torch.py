@@ -9,6 +9,7 @@ repetition, as in src/DeepPassport/Benchmarks/SpeedBench.cs. alloc_bytes_per_ste
 has no cheap running total comparable to .NET's GC.GetTotalAllocatedBytes.
 """
 import argparse
+import ctypes
 import gc
 import json
 import os
@@ -101,10 +102,30 @@ def model_speed(name, args):
     }
 
 
+def openblas():
+    """The OpenBLAS mapped into this process (ctypes), or None. torch.set_num_threads does not reach OpenBLAS's own
+    thread pool: without this, the "1 thread" GEMM ran on every core (167.8 GFLOPS against a one-core FMA peak of 117)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.split()[-1]}
+        for path in sorted(paths):
+            lib = ctypes.CDLL(path)
+            if hasattr(lib, "openblas_set_num_threads"):
+                return lib
+    except OSError:
+        pass
+    return None
+
+
 def gemm_gflops(size, rounds, threads):
-    """GFLOPS of torch.mm at m = n = k = size into a preallocated output (as ours writes into one), median of rounds."""
+    """GFLOPS of torch.mm at m = n = k = size into a preallocated output (as ours writes into one), median of rounds,
+    on `threads` threads (ATen's and OpenBLAS's)."""
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
+    blas = openblas()
+    blas_previous = blas.openblas_get_num_threads() if blas else None
+    if blas:
+        blas.openblas_set_num_threads(threads)
     try:
         a, b = torch.randn(size, size), torch.randn(size, size)
         c = torch.empty(size, size)
@@ -114,6 +135,8 @@ def gemm_gflops(size, rounds, threads):
         return 2.0 * size ** 3 / seconds / 1e9
     finally:
         torch.set_num_threads(previous)
+        if blas:
+            blas.openblas_set_num_threads(blas_previous)
 
 
 def gemm_kernel():
