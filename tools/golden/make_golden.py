@@ -267,10 +267,11 @@ def gen_conv():
         ("conv2d_k1s2p0", 2, 3, 9, 9, 4, 1, 2, 0, False),
         ("conv2d_k3s2p0_odd", 2, 3, 7, 7, 4, 3, 2, 0, True),
         # same-size stride 1, >= 16 channels: the engine's Winograd paths, F(2x2, 3x3) (a side of 10),
-        # F(4x4, 3x3) (sides multiples of 4) and F(2x2, 5x5)
+        # F(4x4, 3x3) (sides multiples of 4), F(2x2, 5x5) (a side of 6) and F(4x4, 5x5)
         ("conv2d_k3s1p1_winograd", 3, 16, 8, 10, 20, 3, 1, 1, True),
         ("conv2d_k3s1p1_f4x3", 2, 16, 8, 12, 20, 3, 1, 1, True),
         ("conv2d_k5s1p2_winograd", 2, 16, 8, 6, 20, 5, 1, 2, True),
+        ("conv2d_k5s1p2_f4x5", 2, 16, 8, 12, 20, 5, 1, 2, True),  # sides multiples of 4: F(4x4, 5x5)
         # stride 2, same padding, even sides: the engine's halving im2col (phase planes; rows of 9 = 8 + a scalar one)
         ("conv2d_k3s2p1_halving", 2, 5, 16, 18, 4, 3, 2, 1, True),
         ("conv2d_k1s2p0_halving", 2, 5, 16, 18, 4, 1, 2, 0, False),

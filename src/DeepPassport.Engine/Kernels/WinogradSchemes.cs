@@ -442,3 +442,191 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
         return (Quarter * x[0] - Sixth * s + TwentyFourth * p, Twelfth * q - Sixth * d, Sixth * (p - s) + x[5]);
     }
 }
+
+/// <summary>
+/// F(4x4, 5x5), α = 8, at the points 0, ±1, ±2, ±½, ∞: 64 products per 4x4 output tile where direct convolution needs 400
+/// (F(2x2, 5x5) needs 144 for the same outputs), and each input tile grows 4x in the transform instead of 9x.
+/// <code>
+///   Bᵀ = [-1  0   21/4  0    -21/4  0    1  0;   G = [ -1     0      0     0     0  ;   Aᵀ = [1 1  1 1  1  1    1   0;
+///          0  1   1    -17/4 -17/4  1    1  0;        -2/9  -2/9   -2/9  -2/9  -2/9 ;         0 1 -1 2 -2  ½   -½   0;
+///          0 -1   1     17/4 -17/4 -1    1  0;        -2/9   2/9   -2/9   2/9  -2/9 ;         0 1  1 4  4  ¼    ¼   0;
+///          0  ½   ¼    -5/2  -5/4   2    1  0;        1/90  1/45  2/45  4/45  8/45 ;         0 1 -1 8 -8  ⅛   -⅛   1]
+///          0 -½   ¼     5/2  -5/4  -2    1  0;        1/90 -1/45  2/45 -4/45  8/45 ;
+///          0  2   4    -5/2  -5     ½    1  0;       32/45 16/45  8/45  4/45  2/45 ;
+///          0 -2   4     5/2  -5    -½    1  0;       32/45 -16/45 8/45 -4/45  2/45 ;
+///          0 -1   0    21/4   0   -21/4  0  1]         0     0      0     0     1  ]
+/// </code>
+/// (Cook-Toom: row j of Bᵀ holds the coefficients of Π_{l≠j} (x − p_l), row j of G is (1, p_j, …, p_j⁴) / Π_{l≠j} (p_j − p_l),
+/// column j of Aᵀ is (1, p_j, p_j², p_j³); checked exactly in rationals before they were written.) Simulated in float32
+/// on 64-channel tiles its error is of the order of F(2x2, 5x5)'s (a few 1e-6 of the largest output).
+/// </summary>
+[SkipLocalsInit]   // every stackalloc'd tile is written before it is read
+internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
+{
+    public static int M => 4;
+    public static int R => 5;
+    private static readonly Vector256<float> Half = Vector256.Create(0.5f), Quarter = Vector256.Create(0.25f), Eighth = Vector256.Create(0.125f),
+        Two = Vector256.Create(2f), Four = Vector256.Create(4f), Five = Vector256.Create(5f), Eight = Vector256.Create(8f), Sixteen = Vector256.Create(16f),
+        FiveHalves = Vector256.Create(2.5f), FiveQuarters = Vector256.Create(1.25f), SeventeenQuarters = Vector256.Create(4.25f), TwentyOneQuarters = Vector256.Create(5.25f),
+        TwoNinths = Vector256.Create(2f / 9), Ninetieth = Vector256.Create(1f / 90), TwoFortyFifths = Vector256.Create(2f / 45),
+        FortyFifth = Vector256.Create(1f / 45), FourFortyFifths = Vector256.Create(4f / 45), EightFortyFifths = Vector256.Create(8f / 45),
+        SixteenFortyFifths = Vector256.Create(16f / 45), ThirtyTwoFortyFifths = Vector256.Create(32f / 45);
+
+    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
+    {
+        // Bᵀ down each column b (t[a][b]), then the same along each row a: V[8a + b].
+        Vector256<float>* t = stackalloc Vector256<float>[64];
+        Vector256<float>* x = stackalloc Vector256<float>[8];
+        for (int b = 0; b < 8; b++, d += px)
+        {
+            for (int a = 0; a < 8; a++) x[a] = L.Load(d + a * row);
+            Bt(x, t + b, 8);
+        }
+        for (int a = 0; a < 8; a++, v += 8 * step)
+        {
+            Bt(t + 8 * a, x, 1);
+            for (int b = 0; b < 8; b++) L.Store(x[b], v + b * step);
+        }
+    }
+
+    public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
+    {
+        // Aᵀ down each column b (s[i][b]), then the same along each row i.
+        Vector256<float>* s = stackalloc Vector256<float>[32];
+        Vector256<float>* x = stackalloc Vector256<float>[8];
+        for (int b = 0; b < 8; b++, m += step)
+        {
+            for (int a = 0; a < 8; a++) x[a] = L.Load(m + 8 * a * step);
+            At(x, s + b, 8);
+        }
+        for (int i = 0; i < 4; i++, y += row)
+        {
+            At(s + 8 * i, x, 1);
+            for (int j = 0; j < 4; j++) L.Store(x[j] + bias, y + j * px);
+        }
+    }
+
+    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
+    {
+        // A along each row i (t[i][b]), then the same down each column b: dM[8a + b].
+        Vector256<float>* t = stackalloc Vector256<float>[32];
+        Vector256<float>* x = stackalloc Vector256<float>[8];
+        for (int i = 0; i < 4; i++, dy += row)
+        {
+            for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
+            A(x, t + 8 * i);
+        }
+        for (int b = 0; b < 8; b++)
+        {
+            for (int i = 0; i < 4; i++) x[i] = t[8 * i + b];
+            A(x, x);
+            for (int a = 0; a < 8; a++) L.Store(x[a], dm + (8 * a + b) * step);
+        }
+    }
+
+    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
+    {
+        // G g down each column q (gg[a][q]), then the same along each row a: U[8a + b].
+        Vector256<float>* gg = stackalloc Vector256<float>[40];
+        Vector256<float>* x = stackalloc Vector256<float>[8];
+        for (int q = 0; q < 5; q++)
+        {
+            for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
+            G(x, x);
+            for (int a = 0; a < 8; a++) gg[5 * a + q] = x[a];
+        }
+        for (int a = 0; a < 8; a++, u += 8 * step)
+        {
+            for (int q = 0; q < 5; q++) x[q] = gg[5 * a + q];
+            G(x, x);
+            for (int b = 0; b < 8; b++) L.Store(x[b], u + b * step);
+        }
+    }
+
+    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
+    {
+        // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
+        Vector256<float>* e = stackalloc Vector256<float>[40];
+        Vector256<float>* x = stackalloc Vector256<float>[8];
+        for (int a = 0; a < 8; a++, du += 8 * step)
+        {
+            for (int b = 0; b < 8; b++) x[b] = L.Load(du + b * step);
+            Gt(x, e + 5 * a);
+        }
+        for (int q = 0; q < 5; q++)
+        {
+            for (int a = 0; a < 8; a++) x[a] = e[5 * a + q];
+            Gt(x, x);
+            for (int p = 0; p < 5; p++) L.Store(x[p], dg + (5 * p + q) * gStep);
+        }
+    }
+
+    /// <summary>Bᵀ x into y[0], y[stride], …, y[7·stride]: rows 1-6 in pairs that differ only in the sign of the odd taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Bt(Vector256<float>* x, Vector256<float>* y, int stride)
+    {
+        var (x0, x1, x2, x3, x4, x5, x6, x7) = (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+        y[0] = x6 - x0 + TwentyOneQuarters * (x2 - x4);
+        y[7 * stride] = x7 - x1 + TwentyOneQuarters * (x3 - x5);
+        var even = x2 + x6 - SeventeenQuarters * x4; var odd = x1 + x5 - SeventeenQuarters * x3;
+        y[stride] = even + odd; y[2 * stride] = even - odd;
+        even = Quarter * x2 - FiveQuarters * x4 + x6; odd = Half * x1 - FiveHalves * x3 + Two * x5;
+        y[3 * stride] = even + odd; y[4 * stride] = even - odd;
+        even = Four * x2 - Five * x4 + x6; odd = Two * x1 - FiveHalves * x3 + Half * x5;
+        y[5 * stride] = even + odd; y[6 * stride] = even - odd;
+    }
+
+    /// <summary>Aᵀ x for x[0..8) into y[0], y[stride], y[2·stride], y[3·stride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At(Vector256<float>* x, Vector256<float>* y, int stride)
+    {
+        var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
+        y[0] = x[0] + s12 + s34 + s56;
+        y[stride] = d12 + Two * d34 + Half * d56;
+        y[2 * stride] = s12 + Four * s34 + Quarter * s56;
+        y[3 * stride] = d12 + Eight * d34 + Eighth * d56 + x[7];
+    }
+
+    /// <summary>A q for q = x[0..4) into y[0..8) (y may be x): (q0, Σ pⁱ qᵢ for p = 1, −1, 2, −2, ½, −½, q3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void A(Vector256<float>* x, Vector256<float>* y)
+    {
+        var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
+        var even1 = q0 + q2; var odd1 = q1 + q3;
+        var even2 = q0 + Four * q2; var odd2 = Two * q1 + Eight * q3;
+        var evenHalf = q0 + Quarter * q2; var oddHalf = Half * q1 + Eighth * q3;
+        y[0] = q0; y[1] = even1 + odd1; y[2] = even1 - odd1; y[3] = even2 + odd2; y[4] = even2 - odd2;
+        y[5] = evenHalf + oddHalf; y[6] = evenHalf - oddHalf; y[7] = q3;
+    }
+
+    /// <summary>G g for g = x[0..5) into y[0..8) (y may be x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void G(Vector256<float>* x, Vector256<float>* y)
+    {
+        var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
+        var even1 = g0 + g2 + g4; var odd1 = g1 + g3;
+        var even2 = g0 + Four * g2 + Sixteen * g4; var odd2 = Two * g1 + Eight * g3;
+        var evenHalf = Sixteen * g0 + Four * g2 + g4; var oddHalf = Eight * g1 + Two * g3;
+        y[0] = -g0;
+        y[1] = -TwoNinths * (even1 + odd1);
+        y[2] = -TwoNinths * (even1 - odd1);
+        y[3] = Ninetieth * (even2 + odd2);
+        y[4] = Ninetieth * (even2 - odd2);
+        y[5] = TwoFortyFifths * (evenHalf + oddHalf);
+        y[6] = TwoFortyFifths * (evenHalf - oddHalf);
+        y[7] = g4;
+    }
+
+    /// <summary>Gᵀ x for x[0..8) into y[0..5) (y may be x): with sᵢ, dᵢ the sums and differences of the pairs (1, 2), (3, 4), (5, 6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gt(Vector256<float>* x, Vector256<float>* y)
+    {
+        var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
+        var x0 = x[0]; var x7 = x[7]; var s = TwoNinths * s12; var d = TwoNinths * d12;
+        y[0] = Ninetieth * s34 + ThirtyTwoFortyFifths * s56 - x0 - s;
+        y[1] = FortyFifth * d34 + SixteenFortyFifths * d56 - d;
+        y[2] = TwoFortyFifths * s34 + EightFortyFifths * s56 - s;
+        y[3] = FourFortyFifths * (d34 + d56) - d;
+        y[4] = EightFortyFifths * s34 + TwoFortyFifths * s56 - s + x7;
+    }
+}

@@ -54,7 +54,7 @@ public class GoldenOpTests
     {
         var d = new TheoryData<string>();
         foreach (var k in Ops.Keys) d.Add(k);
-        foreach (var k in new[] { "conv2d_k1s1p0", "conv2d_k1s2p0", "conv2d_k3s1p1_bias", "conv2d_k3s2p0_odd", "conv2d_k3s2p1", "conv2d_k5s1p2", "conv2d_k3s1p1_winograd", "conv2d_k3s1p1_f4x3", "conv2d_k5s1p2_winograd",
+        foreach (var k in new[] { "conv2d_k1s1p0", "conv2d_k1s2p0", "conv2d_k3s1p1_bias", "conv2d_k3s2p0_odd", "conv2d_k3s2p1", "conv2d_k5s1p2", "conv2d_k3s1p1_winograd", "conv2d_k3s1p1_f4x3", "conv2d_k5s1p2_winograd", "conv2d_k5s1p2_f4x5",
                      "conv2d_k3s2p1_halving", "conv2d_k1s2p0_halving", "conv2d_k5s2p2_halving" }) d.Add(k);
         return d;
     }

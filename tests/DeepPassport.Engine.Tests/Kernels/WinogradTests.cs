@@ -36,6 +36,18 @@ public class WinogradTests
     public void F4x3MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias) =>
         Compare(n, new ConvGeometry(inC, h, w, outC, 3, 3, 1, 1), bias, WinogradKind.F4x3);
 
+    [Theory]
+    [InlineData(1, 16, 16, 8, 8, true)]      // one image of 4 tiles
+    [InlineData(3, 17, 19, 4, 12, false)]    // scalar channel and filter tails, rows of 12 pixels
+    [InlineData(2, 64, 48, 16, 16, true)]    // AlexNet's conv2 (64 -> 192 at 16x16), fewer channels out
+    [InlineData(2, 16, 24, 4, 4, true)]      // the 5x5 border is wider than half the 4x4 image
+    public void F4x5MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias)
+    {
+        var g = new ConvGeometry(inC, h, w, outC, 5, 5, 1, 2);
+        Compare(n, g, bias, WinogradKind.F4x5);
+        Compare(n, g, bias, WinogradKind.F2x5);   // both 5x5 schemes at sides of 4
+    }
+
     private static void Compare(int n, ConvGeometry g, bool bias, WinogradKind kind)
     {
         int inC = g.InC, outC = g.OutC, h = g.InH, w = g.InW, k = g.KH;
@@ -56,7 +68,8 @@ public class WinogradTests
 
     /// <summary>
     /// Relative to the largest magnitude: F(2x2, 3x3) adds and halves, it does not lose more than a few ulps of it;
-    /// F(4x4, 3x3) and F(2x2, 5x5) multiply by up to 16 and divide by 24, a few ulps more.
+    /// F(4x4, 3x3) and F(2x2, 5x5) multiply by up to 16 and divide by 24, a few ulps more; F(4x4, 5x5) by up to 64 and
+    /// divides by 90, of the same order (simulated in float32, a few 1e-6 of the largest output).
     /// </summary>
     private static void Near(Tensor expected, Tensor actual, string what)
     {
@@ -64,6 +77,22 @@ public class WinogradTests
         float scale = expected.Data.Max(MathF.Abs);
         for (int i = 0; i < expected.Size; i++)
             Assert.True(MathF.Abs(expected.Data[i] - actual.Data[i]) <= 2e-5f * scale + 1e-6f, $"{what}[{i}]: {actual.Data[i]} vs im2col {expected.Data[i]}");
+    }
+
+    [Fact]
+    public void Im2ColOnlyScopeTurnsWinogradOffOnThisThread()
+    {
+        var (x, w) = (R(1, 2, 16, 8, 8), R(2, 16, 16, 3, 3));
+        var g = new ConvGeometry(16, 8, 8, 16, 3, 3, 1, 1);
+        var byIm2Col = F.Conv2dIm2Col(x, w, null, g).Data;
+        Assert.NotEqual(byIm2Col, F.Conv2d(x, w, null, 1, 1).Data);   // Winograd rounds differently
+        using (Im2ColOnly.Scope())
+        {
+            Assert.True(Im2ColOnly.IsActive);
+            Assert.Equal(byIm2Col, F.Conv2d(x, w, null, 1, 1).Data);
+        }
+        Assert.False(Im2ColOnly.IsActive);
+        Assert.Equal(F.Conv2dWinograd(x, w, null, g, WinogradKind.F4x3).Data, F.Conv2d(x, w, null, 1, 1).Data);
     }
 
     [Fact]
@@ -78,7 +107,8 @@ public class WinogradTests
         Assert.Equal(WinogradKind.None, new ConvGeometry(3, 32, 32, 64, 5, 5, 1, 2).Winograd);
         Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 7, 7, 1, 3).Winograd);
         Assert.Equal(WinogradKind.None, new ConvGeometry(64, 32, 32, 64, 3, 5, 1, 1).Winograd);
-        Assert.Equal(WinogradKind.F2x5, new ConvGeometry(64, 16, 16, 192, 5, 5, 1, 2).Winograd);
+        Assert.Equal(WinogradKind.F4x5, new ConvGeometry(64, 16, 16, 192, 5, 5, 1, 2).Winograd);
+        Assert.Equal(WinogradKind.F2x5, new ConvGeometry(64, 6, 16, 192, 5, 5, 1, 2).Winograd);
         Assert.Equal(WinogradKind.None, new ConvGeometry(512, 2, 2, 512, 3, 3, 1, 1).Winograd);
     }
 
@@ -87,6 +117,17 @@ public class WinogradTests
     [InlineData(5)]
     public void GradientCheck(int k) =>
         GradCheck.Check(t => F.Conv2d(t[0], t[1], t[2], 1, (k - 1) / 2), [R(1, 2, 16, 6, 8), R(2, 16, 16, k, k), R(3, 16)]);
+
+    /// <summary>
+    /// The loss is linear in every input, so the central difference is exact for any step: a step of 0.25 instead of
+    /// 0.01 keeps float32 rounding (F(4x4, 5x5) scales values by up to 64 inside a tile) from swamping the difference.
+    /// </summary>
+    [Fact]
+    public void GradientCheckF4x5()
+    {
+        var g = new ConvGeometry(16, 8, 8, 16, 5, 5, 1, 2);
+        GradCheck.Check(t => F.Conv2dWinograd(t[0], t[1], t[2], g, WinogradKind.F4x5), [R(1, 2, 16, 8, 8), R(2, 16, 16, 5, 5), R(3, 16)], eps: 0.25f);
+    }
 
     [Fact]
     public void GradientCheckF4x3()

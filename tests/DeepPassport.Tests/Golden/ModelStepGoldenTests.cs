@@ -9,40 +9,60 @@ namespace DeepPassport.Tests.Golden;
 /// <summary>
 /// One full training step of each architecture against PyTorch 1.13 (tools/golden/make_golden.py): the same initial
 /// weights and batch must give the same train-mode logits, loss, every parameter gradient, running statistics,
-/// eval-mode logits and (AlexNet) the weights after one SGD step, to a relative error of 5e-4 (of each tensor's largest
-/// magnitude).
+/// eval-mode logits and (AlexNet) the weights after one SGD step, to a relative error of 1e-4 (of each tensor's largest
+/// magnitude), with every convolution by im2col (<see cref="Im2ColOnly"/>), summed as PyTorch's direct convolutions
+/// sum. With the Winograd schemes the forward pass is held to the same bound; the gradients are not: Winograd's rounding
+/// (tested against im2col layer by layer in WinogradTests and against PyTorch in the conv2d golden fixtures) tips
+/// near-ties in max-pools and ReLUs of this batch the other way, which moves single gradient entries by up to 5 %
+/// (AlexNet with F(4x4, 5x5) in conv2: one entry of conv4's weight gradient).
 /// </summary>
 public class ModelStepGoldenTests
 {
-    /// <summary>
-    /// 1e-4 until AlexNet's 5x5 conv2 went by Winograd F(2x2, 5x5), whose rounding differs from PyTorch's direct sums
-    /// (about 3x their error per output, simulated on 64-channel tiles). Since then one near-tie after conv5 (a max-pool
-    /// or ReLU decision) goes the other way and moves one pixel's gradient: conv5's weight gradient for output channel
-    /// 255 is off by up to 2.3e-4 (1469 of its 2304 entries above 2e-5); everything else in both steps stays within 5e-5.
-    /// </summary>
-    private const double Tol = 5e-4;
+    private const double Tol = 1e-4;
 
     private static string Fixture(string name) =>
         Path.Combine(AppContext.BaseDirectory, "Golden", "fixtures", name + ".safetensors");
 
-    [Fact]
-    public void AlexNetCifarStepMatchesPyTorch() =>
-        CheckStep("alexnet_cifar_step", new AlexNetCifar(10, NormType.Bn, seed: 1), sgd: true);
+    private static AlexNetCifar AlexNet() => new(10, NormType.Bn, seed: 1);
+    private static ResNet18Cifar ResNet() => new(10, new PlainConvBlockFactory(NormType.Bn, new Rng(1)), new Rng(2), width: 16);
 
     [Fact]
-    public void ResNet18CifarStepMatchesPyTorch() =>
-        CheckStep("resnet18_cifar_w16_step", new ResNet18Cifar(10, new PlainConvBlockFactory(NormType.Bn, new Rng(1)), new Rng(2), width: 16), sgd: false);
+    public void AlexNetCifarStepMatchesPyTorch() => CheckStep("alexnet_cifar_step", AlexNet(), sgd: true);
 
-    private static void CheckStep(string name, Module model, bool sgd)
+    [Fact]
+    public void ResNet18CifarStepMatchesPyTorch() => CheckStep("resnet18_cifar_w16_step", ResNet(), sgd: false);
+
+    [Fact]
+    public void AlexNetCifarForwardByWinogradMatchesPyTorch() => CheckForward("alexnet_cifar_step", AlexNet());
+
+    [Fact]
+    public void ResNet18CifarForwardByWinogradMatchesPyTorch() => CheckForward("resnet18_cifar_w16_step", ResNet());
+
+    /// <summary>The fixture's initial weights loaded into <paramref name="model"/>, and its batch.</summary>
+    private static (SafeTensorsFile File, Tensor X, int[] Labels) Load(string name, Module model)
     {
         var file = SafeTensors.Read(Fixture(name));
         var state = new StateDict();
         foreach (var (k, t) in file.Tensors.Where(e => e.Key.StartsWith("param.", StringComparison.Ordinal))) state.Add(k["param.".Length..], t.Clone());
         foreach (var (k, t) in file.Int64.Where(e => e.Key.StartsWith("param.", StringComparison.Ordinal))) state.Add(k["param.".Length..], t.Data[0]);
         Assert.True(model.LoadStateDict(state, strict: true).IsExactMatch);
+        return (file, file.Tensors["x"], file.Int64["labels"].Data.Select(v => (int)v).ToArray());
+    }
 
-        var x = file.Tensors["x"];
-        var labels = file.Int64["labels"].Data.Select(v => (int)v).ToArray();
+    /// <summary>Train-mode logits and loss with the convolutions as Conv2d chooses them (Winograd where it applies).</summary>
+    private static void CheckForward(string name, Module model)
+    {
+        var (file, x, labels) = Load(name, model);
+        model.Train();
+        var logits = model.Forward(x);
+        AssertClose($"{name}:out", file.Tensors["out"], logits);
+        AssertClose($"{name}:loss", file.Tensors["loss"], F.CrossEntropy(logits, labels));
+    }
+
+    private static void CheckStep(string name, Module model, bool sgd)
+    {
+        using var im2col = Im2ColOnly.Scope();
+        var (file, x, labels) = Load(name, model);
         model.Train();
         var logits = model.Forward(x);
         AssertClose($"{name}:out", file.Tensors["out"], logits);

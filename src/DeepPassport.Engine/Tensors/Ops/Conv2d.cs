@@ -10,7 +10,7 @@ public static partial class F
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch), NCHW: x [N, Cin, H, W], weight [Cout, Cin, kh, kw], bias [Cout]
     /// or null. 3x3 and 5x5 same-size stride-1 convolutions of even-sized images with 16 or more channels go by Winograd
-    /// (<see cref="Conv2dWinograd"/>, <see cref="ConvGeometry.Winograd"/>); the rest by im2col. Images are processed in chunks: Y_chunk = W [Cout, Cin*kh*kw] x im2col(chunk) [Cin*kh*kw, chunk*Ho*Wo],
+    /// (<see cref="Conv2dWinograd"/>, <see cref="ConvGeometry.Winograd"/>) unless an <see cref="Im2ColOnly"/> scope is open; the rest by im2col. Images are processed in chunks: Y_chunk = W [Cout, Cin*kh*kw] x im2col(chunk) [Cin*kh*kw, chunk*Ho*Wo],
     /// so one GEMM packs the weights once for several images. 1x1 stride-1 unpadded convolutions skip im2col.
     /// Backward: dW += dY_chunk col^T, dcol = W^T dY_chunk scattered back by col2im, db = sum dY.
     /// Chunks run in parallel; each worker keeps its own dW and they are summed at the end.
@@ -23,7 +23,7 @@ public static partial class F
         var g = new ConvGeometry(x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, padding);
         if (g.OutH <= 0 || g.OutW <= 0) throw new ArgumentException($"Conv2d: input {x.ShapeString} is smaller than kernel {weight.ShapeString} with padding {padding}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.OutC)) throw new ArgumentException($"Conv2d: bias {bias.ShapeString} does not fit {g.OutC} channels.");
-        return g.Winograd != WinogradKind.None ? Conv2dWinograd(x, weight, bias, g, g.Winograd) : Conv2dIm2Col(x, weight, bias, g);
+        return g.Winograd != WinogradKind.None && !Im2ColOnly.IsActive ? Conv2dWinograd(x, weight, bias, g, g.Winograd) : Conv2dIm2Col(x, weight, bias, g);
     }
 
     /// <summary>The im2col path for every geometry (the reference the Winograd path is tested against).</summary>
@@ -203,7 +203,7 @@ internal static class ChunkLayout
 }
 
 /// <summary>The Winograd schemes of <see cref="F.Conv2dWinograd"/>: F(output tile, kernel).</summary>
-internal enum WinogradKind { None, F2x3, F4x3, F2x5 }
+internal enum WinogradKind { None, F2x3, F4x3, F2x5, F4x5 }
 
 /// <summary>The sizes of one convolution.</summary>
 internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC, int KH, int KW, int Stride, int Padding)
@@ -217,13 +217,13 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     /// The Winograd scheme of this convolution (<see cref="F.Conv2dWinograd"/>), or None for im2col: 3x3 or 5x5, stride 1,
     /// padding (k − 1)/2, even height and width, at least <see cref="WinogradMinChannels"/> channels in and out and at
     /// least <see cref="WinogradMinPixels"/> pixels a plane. 3x3 takes F(4x4, 3x3) when the sides are multiples of 4,
-    /// else F(2x2, 3x3); 5x5 takes F(2x2, 5x5). With fewer channels or pixels the transforms cost more than the
+    /// else F(2x2, 3x3); 5x5 takes F(4x4, 5x5) when the sides are multiples of 4, else F(2x2, 5x5). With fewer channels or pixels the transforms cost more than the
     /// multiplications they save (bench/DeepPassport.Kernels WinogradBenchmarks).
     /// </summary>
     public WinogradKind Winograd =>
         KH != KW || Stride != 1 || 2 * Padding != KH - 1 || InH % 2 != 0 || InW % 2 != 0
         || InC < WinogradMinChannels || OutC < WinogradMinChannels || InH * InW < WinogradMinPixels ? WinogradKind.None
-        : KH == 5 ? WinogradKind.F2x5
+        : KH == 5 ? (InH % 4 == 0 && InW % 4 == 0 ? WinogradKind.F4x5 : WinogradKind.F2x5)
         : KH != 3 ? WinogradKind.None
         : InH % 4 == 0 && InW % 4 == 0 && InH * InW >= 64 ? WinogradKind.F4x3 : WinogradKind.F2x3;
     public const int WinogradMinChannels = 16, WinogradMinPixels = 16;

@@ -8,7 +8,8 @@ public static partial class F
 {
     /// <summary>
     /// Same-size stride-1 convolution by a Winograd scheme (<see cref="ConvGeometry.Winograd"/> chooses it for Conv2d):
-    /// F(2x2, 3x3), 2.25 times fewer multiplications than im2col; F(4x4, 3x3), 4 times fewer; F(2x2, 5x5), 2.8 times fewer.
+    /// F(2x2, 3x3), 2.25 times fewer multiplications than im2col; F(4x4, 3x3), 4 times fewer; F(2x2, 5x5), 2.8 times fewer;
+    /// F(4x4, 5x5), 6.25 times fewer.
     /// The image sides must be multiples of the output tile.
     /// </summary>
     internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g, WinogradKind kind) => kind switch
@@ -16,6 +17,7 @@ public static partial class F
         WinogradKind.F2x3 => Conv2dWinograd<WinogradF2x3>(x, weight, bias, g),
         WinogradKind.F4x3 => Conv2dWinograd<WinogradF4x3>(x, weight, bias, g),
         WinogradKind.F2x5 => Conv2dWinograd<WinogradF2x5>(x, weight, bias, g),
+        WinogradKind.F4x5 => Conv2dWinograd<WinogradF4x5>(x, weight, bias, g),
         _ => throw new ArgumentException($"no Winograd scheme {kind}", nameof(kind)),
     };
 
