@@ -268,7 +268,7 @@ internal static unsafe class Im2Col
                     }
     }
 
-    /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the same-width path zeroes its border entries.</summary>
+    /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the shifted-plane paths zero its border entries.</summary>
     public static void Backward(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         if (g.IsSameWidth || g.IsHalving) { BackwardShifted(col, dx, g, rowStride, offset); return; }
