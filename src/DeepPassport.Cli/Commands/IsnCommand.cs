@@ -80,20 +80,15 @@ public static class IsnCommand
         if (File.Exists(Path.Combine(outDir, IsnBundle.WeightsFile))) throw new UsageException($"isn train: '{outDir}' already holds an ISN; choose another --out (a trained ISN is never overwritten).");
         if (!File.Exists(keyPath)) throw new UsageException($"isn train: --key '{keyPath}' does not exist.");
         var key = ImageFile.Read(keyPath);
-        var textures = wrongKeyFiles.Select(f => (File: f, Image: ImageFile.Read(f))).ToList();
-        if (textures.Count > 0)
+        if (wrongKeyFiles.Count > 0)
         {
             // A wrong key that is the key would teach the ISN not to reveal with its own key.
             var keyPixels = IsnBundle.PrepareKey(key, options.ImageSize).Pixels;
+            var textures = wrongKeyFiles.Select(f => (File: f, Image: ImageFile.Read(f))).ToList();
             if (textures.FirstOrDefault(t => IsnBundle.PrepareKey(t.Image, options.ImageSize).Pixels.AsSpan().SequenceEqual(keyPixels)) is { File: { } same })
                 throw new UsageException($"isn train: --wrong-keys holds the key itself ('{same}'); leave the key out of the wrong keys.");
             options = options with { WrongKeyTextures = textures.Select(t => t.Image).ToList() };
         }
-        // Said before training, not refused: the owner may have reasons, but should know (a weak key lets near textures reveal).
-        var strength = KeyStrength.Of(key, textures.Select(t => (Path.GetFileName(t.File), t.Image)), options.ImageSize);
-        if (strength.Weakness is { } weak)
-            Console.Error.WriteLine($"isn train: warning: --key '{keyPath}' is a weak key: {weak}. A texture near the key can reveal identities " +
-                "with it; choose a high-contrast texture unlike the others (docs/licensing.md, 'Choosing the key').");
         // The last images (in name order) are held out: never trained on, used for validation and for `isn eval`.
         var train = images.Take(images.Count - holdout).Select(ImageFile.Read).ToList();
         var heldOut = images.Skip(images.Count - holdout).ToList();
@@ -103,7 +98,7 @@ public static class IsnCommand
         if (options.Cover is not null) Png.Write(Path.Combine(outDir, CoverFile), IsnBundle.Fit(options.Cover, options.ImageSize));
         var metrics = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metrics, "");
-        if (!json) Console.Error.WriteLine($"training an ISN of {options.Blocks} blocks on {train.Count} images ({options.ImageSize}x{options.ImageSize} crops, {options.Pairs} pairs a step, {options.Steps} steps, lr {options.LearningRate}); {holdout} held out; key {keyPath} ({strength})");
+        if (!json) Console.Error.WriteLine($"training an ISN of {options.Blocks} blocks on {train.Count} images ({options.ImageSize}x{options.ImageSize} crops, {options.Pairs} pairs a step, {options.Steps} steps, lr {options.LearningRate}); {holdout} held out; key {keyPath}");
         var bar = new ProgressBar("isn", options.Steps, "steps");
         var started = DateTime.UtcNow;
         var progress = new SyncProgress<IsnProgress>(p =>
@@ -121,12 +116,7 @@ public static class IsnCommand
         IsnBundle? kept = null;
         new IsnTrainer(options).Train(train, heldOut.Select(ImageFile.Read).ToList(), key, progress, (bundle, report) => { bundle.Save(outDir); kept = bundle; best = report; });
         if (ownerPath is not null && kept is not null) SaveOwner(ownerPath, passphrase, (owner) => owner with { Isn = kept });
-        if (json) Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            out_dir = outDir, best_step = best?.Step, stego_psnr = best?.StegoPsnr, reveal_psnr = best?.RevealPsnr,
-            key_contrast = strength.Contrast, key_nearest = strength.Nearest,
-            key_nearest_psnr = strength.Nearest is null ? (double?)null : strength.NearestPsnr, key_weakness = strength.Weakness,
-        }));
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { out_dir = outDir, best_step = best?.Step, stego_psnr = best?.StegoPsnr, reveal_psnr = best?.RevealPsnr }));
         else Console.WriteLine($"kept step {best?.Step} (stego {best?.StegoPsnr:F2} dB, revealed {best?.RevealPsnr:F2} dB); wrote {Path.Combine(outDir, IsnBundle.WeightsFile)}, {IsnBundle.KeyFile}, metrics.jsonl, holdout.txt.\n" +
             (ownerPath is null ? $"The folder is secret (it holds the key): move it into the owner vault with `deeppassport isn attach --owner RUN/owner.vault --isn {outDir}`."
                 : $"Attached it to {ownerPath}. The folder holds the same secrets (the key, the cover): delete it or keep it as safely as the vault."));

@@ -256,25 +256,6 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         Assert.True(r.ExitCode == 0, r.Error);
     }
 
-    /// <summary>`isn train` warns about a weak key (flat, or near one of the wrong-key textures) and reports its strength.</summary>
-    [Fact]
-    public void IsnTrainWarnsAboutAWeakKey()
-    {
-        var flat = new Image(20, 20, 3);
-        Array.Fill(flat.Pixels, (byte)70);
-        string key = Path.Combine(CliHarness.TempDir(), "flat-key.png"), isn = Path.Combine(CliHarness.TempDir(), "isn");
-        File.WriteAllBytes(key, Png.Encode(flat));
-        var r = CliHarness.Run("isn", "train", "--images", Path.Combine(_owner.Dir, "photos"), "--key", key, "--out", isn,
-            "--size", "16", "--blocks", "1", "--pairs", "2", "--steps", "2", "--validate-every", "2", "--holdout", "2", "--json");
-        Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Contains("weak key", r.Error);
-        Assert.Contains("flat-key.png", r.Error);
-        var root = JsonDocument.Parse(r.Out).RootElement;
-        Assert.Equal(0, root.GetProperty("key_contrast").GetDouble());
-        Assert.Contains("contrast is low", root.GetProperty("key_weakness").GetString());
-        Assert.Equal(JsonValueKind.Null, root.GetProperty("key_nearest").ValueKind);
-    }
-
     /// <summary>`isn eval` leaves the genuine key out of the wrong keys and names the wrong keys that came closest.</summary>
     [Fact]
     public void IsnEvalReportsWrongKeysByName()
