@@ -203,7 +203,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     }
 
     /// <summary>The least share of the other image in a <see cref="NearKey"/> blend, unless the options say otherwise.</summary>
-    public const float DefaultNearKeyMinBlend = 0.3f;
+    public const float DefaultNearKeyMinBlend = 0.15f;
 
     /// <summary>
     /// A random texture: a random mean colour, plus 1-4 gratings (random orientation, frequency, phase and colour) and
