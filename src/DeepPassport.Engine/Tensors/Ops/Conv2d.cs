@@ -249,23 +249,7 @@ internal static unsafe class Im2Col
     {
         if (g.IsSameWidth || g.IsHalving) { ForwardShifted(x, col, g, rowStride, offset); return; }
         CheckSizes(x.Length, col.Length, g, rowStride, offset);
-        fixed (float* px = x, pc = col)
-            for (int c = 0; c < g.InC; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++)
-                    {
-                        var (lo, hi) = ValidColumns(g, kj);
-                        float* row = pc + ((c * g.KH + ki) * g.KW + kj) * (long)rowStride + offset;
-                        for (int oy = 0; oy < g.OutH; oy++, row += g.OutW)
-                        {
-                            int iy = oy * g.Stride + ki - g.Padding, ox = 0;
-                            if ((uint)iy >= (uint)g.InH) { new Span<float>(row, g.OutW).Clear(); continue; }
-                            float* src = px + ((long)c * g.InH + iy) * g.InW + kj - g.Padding;   // src[ox·s]: input column ox·s + kj − p
-                            for (; ox < lo; ox++) row[ox] = 0f;
-                            for (; ox < hi; ox++) row[ox] = src[(long)ox * g.Stride];
-                            for (; ox < g.OutW; ox++) row[ox] = 0f;
-                        }
-                    }
+        fixed (float* px = x, pc = col) Strided(px, pc, g, rowStride, offset, adjoint: false);
     }
 
     /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the shifted-plane paths zero its border entries.</summary>
@@ -274,21 +258,39 @@ internal static unsafe class Im2Col
         if (g.IsSameWidth || g.IsHalving) { BackwardShifted(col, dx, g, rowStride, offset); return; }
         dx.Clear();
         CheckSizes(dx.Length, col.Length, g, rowStride, offset);
-        fixed (float* pdx = dx, pc = col)
-            for (int c = 0; c < g.InC; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++)
+        fixed (float* pdx = dx, pc = col) Strided(pdx, pc, g, rowStride, offset, adjoint: true);
+    }
+
+    /// <summary>
+    /// Any other geometry, row by row of the output: col[row][oy, ox] = image[c, oy·s + ki − p, ox·s + kj − p] (zero
+    /// outside), or, <paramref name="adjoint"/>, the image gets each column entry added back where it came from.
+    /// </summary>
+    private static void Strided(float* image, float* col, ConvGeometry g, int rowStride, int offset, bool adjoint)
+    {
+        for (int c = 0; c < g.InC; c++)
+            for (int ki = 0; ki < g.KH; ki++)
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    var (lo, hi) = ValidColumns(g, kj);
+                    float* row = col + ((c * g.KH + ki) * g.KW + kj) * (long)rowStride + offset;
+                    for (int oy = 0; oy < g.OutH; oy++, row += g.OutW)
                     {
-                        var (lo, hi) = ValidColumns(g, kj);
-                        float* row = pc + ((c * g.KH + ki) * g.KW + kj) * (long)rowStride + offset;
-                        for (int oy = 0; oy < g.OutH; oy++, row += g.OutW)
+                        int iy = oy * g.Stride + ki - g.Padding;
+                        bool inside = (uint)iy < (uint)g.InH;
+                        float* at = image + ((long)c * g.InH + iy) * g.InW + kj - g.Padding;   // at[ox·s]: input column ox·s + kj − p
+                        if (adjoint)
                         {
-                            int iy = oy * g.Stride + ki - g.Padding;
-                            if ((uint)iy >= (uint)g.InH) continue;
-                            float* dst = pdx + ((long)c * g.InH + iy) * g.InW + kj - g.Padding;
-                            for (int ox = lo; ox < hi; ox++) dst[(long)ox * g.Stride] += row[ox];
+                            if (inside)
+                                for (int ox = lo; ox < hi; ox++) at[(long)ox * g.Stride] += row[ox];
+                            continue;
                         }
+                        if (!inside) { new Span<float>(row, g.OutW).Clear(); continue; }
+                        int x = 0;
+                        for (; x < lo; x++) row[x] = 0f;
+                        for (; x < hi; x++) row[x] = at[(long)x * g.Stride];
+                        for (; x < g.OutW; x++) row[x] = 0f;
                     }
+                }
     }
 
     /// <summary>The output columns [lo, hi) of tap kj whose input column ox·s + kj − p falls inside [0, W).</summary>
