@@ -28,10 +28,24 @@ public static class LicenseCommand
         return ImageFile.Read(path);
     }
 
+    /// <summary>The acceptance thresholds of `license verify`, which `license issue` also holds a new licence to.</summary>
+    private static LicenseThresholds Thresholds(Options o)
+    {
+        var d = new LicenseThresholds();   // the defaults live in one place
+        return new LicenseThresholds
+        {
+            MinPsnr = o.Double("min-psnr", d.MinPsnr, min: 0, max: 200),
+            MinSsim = o.Double("min-ssim", d.MinSsim, min: -1, max: 1),
+            MinMarginDb = o.Double("min-margin", d.MinMarginDb, min: 0, max: 200),
+            MinPassportPsnr = o.Double("min-passport-psnr", d.MinPassportPsnr, min: 0, max: 200),
+        };
+    }
+
     public static int Issue(Options o)
     {
         string ownerPath = o.Required("owner"), user = o.Required("user"), idPath = o.Required("id-image"), outPath = o.Required("out");
         string registryPath = RegistryPath(o, ownerPath);
+        var thresholds = Thresholds(o);
         bool json = o.Flag("json");
         Passphrase.Declare(o, creating: false);
         o.EnsureAllUsed();
@@ -43,6 +57,14 @@ public static class LicenseCommand
         if (registry.Find(user) is not null) throw new UsageException($"license issue: user '{user}' already holds a licence in {registryPath}.");
         var (isn, cover) = UserPassport.OwnerSide(Passphrase.LoadOwner(o, ownerPath), ownerPath);
         var (passport, hidden) = UserPassport.Issue(isn, cover, identity);
+        // The licence must pass the test `license verify` will make, or it is not issued.
+        var check = IssueCheck.Of(isn, cover, passport, hidden, registry, thresholds);
+        if (check.Problem is { } problem)
+        {
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { user, issued = false, problem, self_check = SelfCheck(check) }));
+            Console.Error.WriteLine($"license issue: refused: the licence of '{user}' would not verify: {problem}. Nothing was registered or written.");
+            return 1;
+        }
         byte[] png = Png.Encode(passport);
         // Registry first, then the file: a failed write leaves a registered licence that can be revoked, never a passport
         // in the wild that the registry does not know.
@@ -50,24 +72,23 @@ public static class LicenseCommand
         string temp = outPath + ".tmp";
         File.WriteAllBytes(temp, png);
         File.Move(temp, outPath);
-        double fidelity = ImageQuality.Psnr(passport, cover);
-        if (json) Console.WriteLine(JsonSerializer.Serialize(new { user, id = license.Id, passport = outPath, passport_sha256 = license.PassportSha256, passport_psnr = fidelity, registry = registryPath }));
-        else Console.WriteLine($"issued licence #{license.Id} to '{user}': {outPath} ({passport.Width}x{passport.Height}, {fidelity:F1} dB from the owner passport); registered in {registryPath}");
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { user, issued = true, id = license.Id, passport = outPath, passport_sha256 = license.PassportSha256, passport_psnr = check.PassportPsnr, registry = registryPath, self_check = SelfCheck(check) }));
+        else Console.WriteLine($"issued licence #{license.Id} to '{user}': {outPath} ({passport.Width}x{passport.Height}, {check.PassportPsnr:F1} dB from the owner passport); " +
+            $"it reveals at {check.Psnr:F1} dB, SSIM {check.Ssim:F3}{(check.Nearest is null ? "" : $", {check.MarginDb:F1} dB clear of '{check.Nearest}'")}; registered in {registryPath}");
         return 0;
     }
+
+    private static object SelfCheck(IssueCheck c) => new
+    {
+        psnr = Finite(c.Psnr), ssim = Finite(c.Ssim), nearest_user = c.Nearest, margin_db = Finite(c.MarginDb),
+        nearest_identity_user = c.Twin, nearest_identity_psnr = Finite(c.TwinPsnr), passport_psnr = Finite(c.PassportPsnr),
+    };
 
     public static int Verify(Options o)
     {
         string ownerPath = o.Required("owner"), passportPath = o.Required("passport");
         string registryPath = RegistryPath(o, ownerPath);
-        var d = new LicenseThresholds();   // the defaults live in one place
-        var thresholds = new LicenseThresholds
-        {
-            MinPsnr = o.Double("min-psnr", d.MinPsnr, min: 0, max: 200),
-            MinSsim = o.Double("min-ssim", d.MinSsim, min: -1, max: 1),
-            MinMarginDb = o.Double("min-margin", d.MinMarginDb, min: 0, max: 200),
-            MinPassportPsnr = o.Double("min-passport-psnr", d.MinPassportPsnr, min: 0, max: 200),
-        };
+        var thresholds = Thresholds(o);
         bool json = o.Flag("json");
         Passphrase.Declare(o, creating: false);
         o.EnsureAllUsed();
@@ -97,8 +118,8 @@ public static class LicenseCommand
         return check.Verdict == LicenseVerdict.Licensed ? 0 : 1;
     }
 
-    /// <summary>JSON has no infinity: an exact match (infinite PSNR) is written as a large finite number, NaN as null.</summary>
-    private static double? Finite(double v) => double.IsNaN(v) ? null : double.IsPositiveInfinity(v) ? 999 : v;
+    /// <summary>JSON has no infinity: an exact match (infinite PSNR) is written as a large finite number, NaN and −∞ (none) as null.</summary>
+    private static double? Finite(double v) => double.IsNaN(v) || double.IsNegativeInfinity(v) ? null : double.IsPositiveInfinity(v) ? 999 : v;
 
     public static int List(Options o)
     {
