@@ -7,7 +7,8 @@
 Builds the CLI once (Release), then runs ours, PyTorch, ours, PyTorch ... for --rounds rounds; each run is one
 process measuring the median of --inner-rounds repetitions. Alternating spreads a busy neighbour's load over both
 sides rather than over one. Prints, for every figure, the median over the rounds for each side and ours/PyTorch.
-The environment is passed on unchanged (OPENBLAS_CORETYPE and the like stay as the machine has them).
+The environment is passed on unchanged (OPENBLAS_CORETYPE and the like stay as the machine has them); without
+OPENBLAS_CORETYPE a warning is printed, since OpenBLAS then chooses kernels by CPU model (see bench/README.md, session 13).
 """
 import argparse
 import json
@@ -87,6 +88,9 @@ def main():
     if args.rounds < 1 or args.inner_rounds < 1:
         ap.error("--rounds and --inner-rounds must be at least 1")
 
+    if "OPENBLAS_CORETYPE" not in os.environ:
+        print("compare: warning: OPENBLAS_CORETYPE is not set; OpenBLAS chooses its kernels by CPU model and may fall back to "
+              "SSE3 ('Prescott', see the PyTorch line below). The reference machines set OPENBLAS_CORETYPE=Haswell.", file=sys.stderr)
     if not args.no_build:
         subprocess.run(["dotnet", "build", CLI_PROJECT, "-c", "Release", "-nologo", "-v", "q"], cwd=ROOT, check=True)
     shared = ["--models", args.models, "--rounds", str(args.inner_rounds), "--steps", str(args.steps),
