@@ -15,7 +15,7 @@ namespace DeepPassport.Licensing;
 /// </summary>
 /// <param name="Psnr">PSNR (dB) of the identity revealed from the new passport against the identity hidden in it.</param>
 /// <param name="Ssim">SSIM of the same pair.</param>
-/// <param name="Nearest">The registered user whose identity the revealed one is nearest after the new user's own, or null.</param>
+/// <param name="Nearest">The registered user whose identity the revealed one is nearest, or null when none is registered.</param>
 /// <param name="MarginDb">Psnr minus the PSNR of the revealed identity against <see cref="Nearest"/>'s (+∞ with none).</param>
 /// <param name="Twin">The registered user whose identity image is nearest the new one, or null.</param>
 /// <param name="TwinPsnr">PSNR (dB) between the new identity image and <see cref="Twin"/>'s (−∞ with none).</param>
@@ -29,7 +29,7 @@ public sealed record IssueCheck(double Psnr, double Ssim, string? Nearest, doubl
     {
         var revealed = UserPassport.Reveal(isn, passport);
         double psnr = ImageQuality.Psnr(revealed, identity), ssim = ImageQuality.Ssim(revealed, identity);
-        double passportPsnr = ImageQuality.Psnr(ImageOps.ToRgb(passport), IsnBundle.Fit(cover, isn.ImageSize));
+        double passportPsnr = UserPassport.Fidelity(isn, cover, passport);
         string? nearest = null, twin = null;
         double nearestPsnr = double.NegativeInfinity, twinPsnr = double.NegativeInfinity;
         foreach (var (license, other) in registry.Identities())

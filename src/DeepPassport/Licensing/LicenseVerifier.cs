@@ -14,7 +14,7 @@ public static class LicenseVerifier
     {
         thresholds ??= new LicenseThresholds();
         var revealed = UserPassport.Reveal(isn, passport);
-        double passportPsnr = ImageQuality.Psnr(ImageOps.ToRgb(passport), IsnBundle.Fit(cover, isn.ImageSize));
+        double passportPsnr = UserPassport.Fidelity(isn, cover, passport);
         var scored = registry.Identities()
             .Select(e => (e.License, Psnr: ImageQuality.Psnr(revealed, e.Identity), Ssim: ImageQuality.Ssim(revealed, e.Identity)))
             .OrderByDescending(s => s.Psnr).ToList();

@@ -29,6 +29,11 @@ public static class UserPassport
         return (isn.Network.HideImage(IsnBundle.Fit(cover, isn.ImageSize), fitted), fitted);
     }
 
+    /// <summary>PSNR (dB) of a user-side passport against the owner passport <paramref name="cover"/> as the ISN sees it:
+    /// a genuine passport stays near it, a forged or altered one drifts away.</summary>
+    public static double Fidelity(IsnBundle isn, Image cover, Image passport) =>
+        ImageQuality.Psnr(ImageOps.ToRgb(passport), IsnBundle.Fit(cover, isn.ImageSize));
+
     /// <summary>The identity image revealed from a user-side passport with the owner's key.</summary>
     public static Image Reveal(IsnBundle isn, Image passport)
     {
