@@ -97,7 +97,7 @@ public class OpGradientTests
         GradCheck.Check(t => F.Conv2d(t[0], t[1], bias ? t[2] : null, stride, padding), inputs);
     }
 
-    /// <summary>Stride 2 with same padding on even sides: the halving im2col (phase planes), 3x3, 1x1 and 5x5.</summary>
+    /// <summary>Stride 2 with same padding on even sides: the halving im2col (phase planes) for 3x3 and 5x5, the strided gather for 1x1.</summary>
     [Theory]
     [InlineData(3, 1)]
     [InlineData(1, 0)]
