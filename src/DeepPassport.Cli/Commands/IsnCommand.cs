@@ -58,6 +58,7 @@ public static class IsnCommand
             LowWeight = (float)o.Double("low-weight", d.LowWeight, min: 0, max: 1000),
             KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
             NearKeyWrongKeys = !o.Flag("no-near-key-wrong-keys"),
+            KeyVariantWrongKeys = !o.Flag("no-key-variant-wrong-keys"),
             NearKeyMinBlend = (float)o.Double("near-key-blend", d.NearKeyMinBlend, min: 1e-3, max: 0.999),
             Seed = (ulong)o.Int("seed", 0, min: 0),
         };

@@ -50,6 +50,10 @@ public sealed record IsnTrainOptions
     /// the reveal must fail for keys near the key, not only for keys far from it.</summary>
     public bool NearKeyWrongKeys { get; init; } = true;
 
+    /// <summary>Whether the key shifted, turned or recoloured (<see cref="IsnTrainer.KeyVariant"/>) is among the wrong keys:
+    /// the reveal must follow the key's pixels, not only its colours and look.</summary>
+    public bool KeyVariantWrongKeys { get; init; } = true;
+
     /// <summary>The least share α of the other image in a near-key blend (1 − α)·key + α·other: the smaller, the closer to
     /// the key a wrong key gets.</summary>
     public float NearKeyMinBlend { get; init; } = IsnTrainer.DefaultNearKeyMinBlend;

@@ -185,6 +185,37 @@ public class IsnTests
     }
 
     [Fact]
+    public void KeyVariantsKeepTheKeysPixelsButAreNotTheKey()
+    {
+        // A random texture as the key: no variant is nearer to it than 24 dB (PSNR), they are seeded, and there are many
+        // different images (shifts, flips, turns, channel orders, grey, contrast, brightness, noise).
+        var key = IsnTrainer.SyntheticTexture(16, new Rng(3));
+        var rng = new Rng(21);
+        var variants = Enumerable.Range(0, 200).Select(_ => IsnTrainer.KeyVariant(key, rng)).ToList();
+        Assert.All(variants, v => Assert.InRange(ImageQuality.Psnr(v, key), 0, IsnTrainer.KeyVariantMaxPsnr));
+        Assert.True(variants.Select(v => Convert.ToHexString(v.Pixels)).Distinct().Count() > 60);
+        var again = new Rng(21);
+        Assert.Equal(variants[0].Pixels, IsnTrainer.KeyVariant(key, again).Pixels);
+        // The shifts, flips and turns keep the key's pixels (the same multiset of colours); some variant is one of those.
+        string Sorted(Image i) => Convert.ToHexString(Enumerable.Range(0, i.Pixels.Length / 3).Select(p => (i.Pixels[3 * p] << 16) | (i.Pixels[3 * p + 1] << 8) | i.Pixels[3 * p + 2]).Order().SelectMany(BitConverter.GetBytes).ToArray());
+        Assert.Contains(variants, v => Sorted(v) == Sorted(key));
+        // A grey key is its own grey variant: never drawn as one.
+        var grey = new Image(16, 16, 3);
+        for (int i = 0; i < grey.Pixels.Length; i++) grey.Pixels[i] = key.Pixels[i - i % 3];
+        Assert.All(Enumerable.Range(0, 50).Select(_ => IsnTrainer.KeyVariant(grey, rng)), v => Assert.NotEqual(grey.Pixels, v.Pixels));
+        // Among the wrong keys only when asked for, about one draw in kinds + 1 (here 5 + 1).
+        var photo = new Image(48, 48, 3);
+        Array.Fill(photo.Pixels, (byte)128);
+        int Count(Image? variantOf)
+        {
+            var r = new Rng(12);
+            return Enumerable.Range(0, 600).Count(_ => Sorted(IsnTrainer.WrongKey([photo], photo, [], 16, r, variantOf: variantOf)) == Sorted(key));
+        }
+        Assert.Equal(0, Count(null));
+        Assert.InRange(Count(key), 15, 100);
+    }
+
+    [Fact]
     public void SyntheticTexturesAreSeededAndVaried()
     {
         var a = IsnTrainer.SyntheticTexture(32, new Rng(5));
