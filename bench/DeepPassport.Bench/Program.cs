@@ -2,7 +2,13 @@ using DeepPassport.Bench;
 
 // dotnet run -c Release --project bench/DeepPassport.Bench -- data [DATA_DIR] [ROUNDS]
 // dotnet run -c Release --project bench/DeepPassport.Bench -- engine [ROUNDS] [step,ops,layers[=NAME PART],gemm]
+// dotnet run -c Release --project bench/DeepPassport.Bench -- isn [ROUNDS]
 string mode = args.Length > 0 ? args[0] : "data";
+if (mode == "isn")
+{
+    IsnBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+    return 0;
+}
 if (mode == "engine")
 {
     if (args.Length > 2) EngineBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5, args[2]);
@@ -15,6 +21,6 @@ int rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
 switch (mode)
 {
     case "data": DataBench.Run(data, rounds); break;
-    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (known: data, engine)"); return 2;
+    default: Console.Error.WriteLine($"unknown benchmark '{mode}' (known: data, engine, isn)"); return 2;
 }
 return 0;
