@@ -31,7 +31,7 @@ public static class CommandRunner
         ["isn attach"] = ("move a trained ISN and its key into the owner vault", IsnCommand.Attach, [],
             "--owner RUN/owner.vault|RUN/owner --isn DIR [--passphrase-file FILE]"),
         ["isn eval"] = ("ISN quality on held-out images: stego and revealed PSNR/SSIM, reveals with wrong keys and noise", IsnCommand.Eval, ["json"],
-            "--isn DIR --images DIR[,DIR...]|LIST.txt [--cover IMAGE] [--wrong-keys DIR[,DIR...]] [--noise-keys 5] [--json]"),
+            "--isn DIR --images DIR[,DIR...]|LIST.txt [--cover IMAGE] [--wrong-keys DIR[,DIR...]] [--noise-keys 5] [--key-variants 0] [--json]"),
         ["license issue"] = ("issue a user-side passport (PNG) with the user's identity image hidden in it, and register it (only if it would pass `license verify`)", LicenseCommand.Issue, ["json"],
             "--owner RUN/owner.vault --user NAME --id-image FILE --out PASSPORT.png [--registry RUN/licenses.db] [--passphrase-file FILE] [--json]\n" +
             "    [--min-psnr 25] [--min-ssim 0.8] [--min-margin 3] [--min-passport-psnr 20]   (the thresholds of license verify; exit 1: refused)"),

@@ -173,6 +173,7 @@ public static class IsnCommand
         string? coverPath = o.String("cover") ?? (File.Exists(Path.Combine(isnDir, CoverFile)) ? Path.Combine(isnDir, CoverFile) : null);
         var wrongKeys = o.String("wrong-keys") is { } wk ? ImageFiles(wk, "wrong-keys") : [];
         int noiseDraws = o.Int("noise-keys", 5, min: 0, max: 1000);
+        int variantDraws = o.Int("key-variants", 0, min: 0, max: 1000);
         bool json = o.Flag("json");
         o.EnsureAllUsed();
         if (images.Count < 2) throw new UsageException("isn eval: --images needs at least 2 images (a secret and a cover).");
@@ -190,6 +191,10 @@ public static class IsnCommand
         var rng = new Rng(7);
         for (int i = 0; i < noiseDraws; i++) named.Add(($"noise {i + 1}", IsnTrainer.NoiseImage(s, rng)));
         var keys = named.Select(k => k.Key).ToList();
+        // The genuine key shifted, turned or recoloured (as isn train draws them): how near the key a key must be to reveal.
+        var variantRng = new Rng(8);
+        var variants = Enumerable.Range(0, variantDraws).Select(_ => IsnTrainer.KeyVariant(bundle.Key, variantRng)).ToList();
+        var variantPsnr = new List<double>();
         var perKey = new double[keys.Count];   // each wrong key's best (highest) reveal PSNR over the pairs
         var stego = new List<double>(); var reveal = new List<double>(); var ssim = new List<double>(); var wrong = new List<double>();
         for (int i = 0; i < secrets.Count; i++)
@@ -206,6 +211,7 @@ public static class IsnCommand
                 wrong.Add(psnr);
                 perKey[k] = i == 0 ? psnr : Math.Max(perKey[k], psnr);
             }
+            foreach (var v in variants) variantPsnr.Add(ImageQuality.Psnr(bundle.Network.RevealImage(p, v), secret));
         }
         // The wrong keys that came closest to revealing: where key sensitivity fails, if it does.
         var worst = Enumerable.Range(0, keys.Count).OrderByDescending(k => perKey[k]).Take(5)
@@ -221,6 +227,10 @@ public static class IsnCommand
             wrong_key_psnr_max = wrong.Count > 0 ? wrong.Max() : (double?)null,
             wrong_key_reveals_at_least_15db = wrong.Count(v => v >= 15),
             wrong_keys_worst = worst,
+            key_variants = variantDraws,
+            key_variant_psnr_mean = variantPsnr.Count > 0 ? variantPsnr.Average() : (double?)null,
+            key_variant_psnr_max = variantPsnr.Count > 0 ? variantPsnr.Max() : (double?)null,
+            key_variant_reveals_at_least_15db = variantPsnr.Count(v => v >= 15),
         };
         if (json) Console.WriteLine(JsonSerializer.Serialize(result));
         else
@@ -234,6 +244,8 @@ public static class IsnCommand
                 Console.WriteLine($"  wrong keys ({keys.Count}: {wrongImages} images, {noiseDraws} noise)  revealed PSNR mean {F(wrong.Average())} dB, max {F(wrong.Max())} dB; {result.wrong_key_reveals_at_least_15db} of {wrong.Count} reveals at 15 dB or more");
                 Console.WriteLine($"  closest wrong keys: {string.Join(", ", worst.Select(w => $"{w.key} {F(w.max_psnr)} dB"))}");
             }
+            if (variantPsnr.Count > 0)
+                Console.WriteLine($"  key variants ({variantDraws}: the key shifted, turned or recoloured)  revealed PSNR mean {F(variantPsnr.Average())} dB, max {F(variantPsnr.Max())} dB; {result.key_variant_reveals_at_least_15db} of {variantPsnr.Count} reveals at 15 dB or more");
         }
         return 0;
     }

@@ -293,6 +293,18 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
         var maxima = worst.Select(w => w.GetProperty("max_psnr").GetDouble()).ToList();
         Assert.Equal(maxima.OrderByDescending(v => v), maxima);
         Assert.Equal(json.GetProperty("wrong_key_psnr_max").GetDouble(), maxima[0], 9);
+        Assert.Equal(0, json.GetProperty("key_variants").GetInt32());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("key_variant_psnr_max").ValueKind);
+        // --key-variants: the key shifted, turned or recoloured, measured apart from the wrong keys, reveals and all.
+        r = CliHarness.Run("isn", "eval", "--isn", Path.Combine(_owner.Dir, "isn"), "--images", Path.Combine(_owner.Dir, "photos"),
+            "--noise-keys", "0", "--key-variants", "3", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        json = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(0, json.GetProperty("wrong_key_reveals").GetInt32());
+        Assert.Equal(3, json.GetProperty("key_variants").GetInt32());
+        double mean = json.GetProperty("key_variant_psnr_mean").GetDouble(), max = json.GetProperty("key_variant_psnr_max").GetDouble();
+        Assert.True(mean > 0 && max >= mean, $"key variants: mean {mean}, max {max}");
+        Assert.InRange(json.GetProperty("key_variant_reveals_at_least_15db").GetInt32(), 0, 3 * pairs);
     }
 
     /// <summary>A licence that `license verify` would not confirm is refused at issue time: nothing registered, nothing written.</summary>
