@@ -36,7 +36,8 @@ public sealed record IsnTrainOptions
     public float LowWeight { get; init; } = 1f;
 
     /// <summary>
-    /// Weight of the wrong-key term relu(<see cref="WrongKeyMse"/> − MSE(reveal(stego, wrong key), secret)), 0 to train as the
+    /// Weight of the wrong-key term mean_i relu(<see cref="WrongKeyMse"/> − MSE(reveal(stego_i, wrong key_i), secret_i)) (each
+    /// pair's wrong key held to the margin on its own), 0 to train as the
     /// original. Without it nothing makes a wrong key fail: the ISN learns to reveal whatever the key (measured: a wrong
     /// texture revealed the identity at 27 dB, the genuine key at 28 dB).
     /// </summary>

@@ -81,6 +81,11 @@ public class IsnTests
         float plain = trainer.Loss(isn, cover, secret, key).Data[0];
         Assert.Equal(plain + 2f * 0.05f, trainer.Loss(isn, cover, secret, key, wrongKey: secret).Data[0], 5);
         Assert.Equal(plain, trainer.Loss(isn, cover, secret, key, wrongKey: Tensor.Full(5f, 1, 3, 8, 8)).Data[0], 5);
+        // Two pairs, one wrong key that reveals and one far away: the margin holds for each pair's wrong key on its own,
+        // so the far one does not pay for the one that reveals (on the batch's mean MSE the term would be 0).
+        Tensor Two(Tensor a, Tensor b) => Tensor.Cat([a, b], 0);
+        float plain2 = trainer.Loss(isn, Two(cover, cover), Two(secret, secret), Two(key, key)).Data[0];
+        Assert.Equal(plain2 + 2f * 0.05f / 2, trainer.Loss(isn, Two(cover, cover), Two(secret, secret), Two(key, key), wrongKey: Two(secret, Tensor.Full(5f, 1, 3, 8, 8))).Data[0], 5);
     }
 
     [Fact]
