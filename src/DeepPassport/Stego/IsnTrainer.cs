@@ -212,9 +212,10 @@ public sealed class IsnTrainer(IsnTrainOptions options)
     }
 
     /// <summary>
-    /// The key changed so that it keeps its texture but is not the key: shifted around by 2-8 pixels, flipped or turned, its
-    /// colour channels permuted, made grey, its contrast or brightness changed, or with noise added (σ 24-64 levels), one
-    /// of the eight equally likely; drawn again while it lies within <see cref="KeyVariantMaxPsnr"/> of the key (a grey
+    /// The key changed so that it keeps its texture but is not the key: shifted around by 2-8 pixels, flipped left-right,
+    /// flipped upside down, transposed or its colour channels permuted (one draw in eight each), or, pixel by pixel (three
+    /// in eight), made grey, its contrast or brightness changed, or noise added (σ 24-64 levels); drawn again (up to 15
+    /// times) while it lies within <see cref="KeyVariantMaxPsnr"/> of the key (a grey
     /// key made grey is still the key). Why: run 16, trained without them, revealed the identity at 30 dB with the key
     /// shifted by one pixel, at 28 dB with noise of σ 10 added to it: the reveal followed the key's colours and coarse
     /// look, and wrong textures with a look like the key's (DTD crosshatched, braided, blotchy) revealed at 15-18 dB.
