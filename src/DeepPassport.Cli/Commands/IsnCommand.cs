@@ -50,6 +50,7 @@ public static class IsnCommand
             LearningRate = (float)o.Double("lr", d.LearningRate, min: 1e-9, max: 1),
             FinalLearningRateFraction = (float)o.Double("lr-final", d.FinalLearningRateFraction, min: 1e-6, max: 1),
             ClipFactor = (float)o.Double("clip-factor", d.ClipFactor, min: 0, max: 1000),
+            LrRecoverSteps = o.Int("lr-recover-steps", d.LrRecoverSteps, min: 0, max: 10_000_000),
             ValidateEvery = o.Int("validate-every", d.ValidateEvery, min: 1),
             WrongKeyWeight = (float)o.Double("wrong-key-weight", d.WrongKeyWeight, min: 0, max: 1000),
             WrongKeyMse = (float)o.Double("wrong-key-mse", d.WrongKeyMse, min: 1e-6, max: 1),

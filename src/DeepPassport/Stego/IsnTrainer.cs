@@ -119,6 +119,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             recentNorms.Enqueue(Math.Min(norm, cap));
             if (recentNorms.Count > RecentLosses) recentNorms.Dequeue();
             adam.Step();
+            if (Options.LrRecoverSteps > 0) lrScale = MathF.Min(1f, lrScale * MathF.Pow(2f, 1f / Options.LrRecoverSteps));
             scope.Dispose();   // validation and checkpoints below build tensors that outlive the step
             recent.Enqueue(reconstruction);
             if (recent.Count > RecentLosses) recent.Dequeue();

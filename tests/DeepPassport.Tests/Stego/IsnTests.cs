@@ -246,6 +246,8 @@ public class IsnTests
         Assert.Contains("--lr-final", e.Message);
         e = Assert.Throws<ArgumentException>(() => (o with { ClipFactor = -1f }).Validate());
         Assert.Contains("--clip-factor", e.Message);
+        e = Assert.Throws<ArgumentException>(() => (o with { LrRecoverSteps = -1 }).Validate());
+        Assert.Contains("--lr-recover-steps", e.Message);
     }
 
     [Fact]
