@@ -23,7 +23,7 @@ public static class IsnBench
         Tensor Image() => Tensor.Rand(rng, 0, 1, pairs, 3, size, size);
         var (cover, secret, key, wrong) = (Image(), Image(), Image(), Image());
         // Forward: hide (1 pass), reveal with the key and with a wrong key (2); backward twice that.
-        double gflop = 3 * 3 * pairs * ForwardFlopsPerImage(blocks, size / 2) / 1e9;
+        double gflop = 3 * 3 * pairs * ForwardFlopsPerImage(isn, size / 2) / 1e9;
         int Step()
         {
             using var scope = TensorScope.Begin();
@@ -41,11 +41,7 @@ public static class IsnBench
         Console.WriteLine($"  im2col only       {im2col,6:F2} steps/s  {im2col * gflop,6:F1} GFLOPS");
     }
 
-    /// <summary>2·Cin·9·Cout per pixel of each of a dense sub-network's five 3x3 convolutions (12 channels in and out, growth 32), three sub-networks a block.</summary>
-    private static double ForwardFlopsPerImage(int blocks, int plane)
-    {
-        double perPixel = 0;
-        for (int i = 0; i < 5; i++) perPixel += 2.0 * (12 + 32 * i) * 9 * (i == 4 ? 12 : 32);
-        return 3 * blocks * perPixel * plane * plane;
-    }
+    /// <summary>2·Cout·Cin·k·k multiply-adds per pixel of each convolution (every rank-4 weight of the ISN), on the DWT's plane x plane bands.</summary>
+    private static double ForwardFlopsPerImage(Isn isn, int plane) =>
+        isn.Parameters().Where(p => p.Shape.Length == 4).Sum(p => 2.0 * p.Size) * plane * plane;
 }
