@@ -41,6 +41,42 @@ public sealed class Adam : Optimizer
     /// <summary>λ, the L2 penalty added to the gradient.</summary>
     public float WeightDecay { get; }
 
+    /// <summary>
+    /// Copies the moments and step counts into <paramref name="into"/> (its arrays reused), so that <see cref="LoadState"/>
+    /// can undo the steps taken since: with the weights restored too, as if those steps had not been taken.
+    /// </summary>
+    public void SaveState(AdamState into)
+    {
+        into.Resize(Parameters.Count);
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            into.M[i] = CopyInto(_m[i], into.M[i]);
+            into.V[i] = CopyInto(_v[i], into.V[i]);
+        }
+        _steps.CopyTo(into.Steps, 0);
+    }
+
+    /// <summary>Puts back the moments and step counts saved by <see cref="SaveState"/>.</summary>
+    public void LoadState(AdamState from)
+    {
+        if (from.Steps.Length != Parameters.Count)
+            throw new ArgumentException($"The saved Adam state has {from.Steps.Length} parameters, this optimiser {Parameters.Count}.", nameof(from));
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            _m[i] = CopyInto(from.M[i], _m[i]);
+            _v[i] = CopyInto(from.V[i], _v[i]);
+        }
+        from.Steps.CopyTo(_steps, 0);
+    }
+
+    private static float[]? CopyInto(float[]? source, float[]? target)
+    {
+        if (source is null) return null;
+        if (target is null || target.Length != source.Length) target = new float[source.Length];
+        source.CopyTo(target, 0);
+        return target;
+    }
+
     /// <inheritdoc/>
     protected override void Update(int index, Span<float> weight, ReadOnlySpan<float> grad)
     {
@@ -68,5 +104,21 @@ public sealed class Adam : Optimizer
         TensorPrimitives.Add(tmp, Eps, tmp);
         TensorPrimitives.Divide(m, tmp, tmp);
         TensorPrimitives.MultiplyAdd(tmp, -stepSize, weight, weight);
+    }
+}
+
+/// <summary>A saved copy of an <see cref="Adam"/> optimiser's moments and step counts (<see cref="Adam.SaveState"/>).</summary>
+public sealed class AdamState
+{
+    internal float[]?[] M { get; private set; } = [];
+    internal float[]?[] V { get; private set; } = [];
+    internal long[] Steps { get; private set; } = [];
+
+    internal void Resize(int parameters)
+    {
+        if (Steps.Length == parameters) return;
+        M = new float[]?[parameters];
+        V = new float[]?[parameters];
+        Steps = new long[parameters];
     }
 }

@@ -67,4 +67,32 @@ public class AdamTests
         opt.Step();
         AssertClose(Reference(0.1, 0.9, 0.999, 1e-8, 0, 1), p.Value.Data);
     }
+
+    [Fact]
+    public void LoadingASavedStateUndoesTheStepsSinceAsIfNotTaken()
+    {
+        var p = NewParameter();
+        var opt = new Adam([p], 0.1f, 0.5f, 0.999f, 1e-6f, 0.01f);
+        SetGrad(p, Grads[0]);
+        opt.Step();
+        var weights = (float[])p.Value.Data.Clone();
+        var state = new AdamState();
+        opt.SaveState(state);
+
+        SetGrad(p, Grads[1]);
+        opt.Step();
+        opt.Step();                                  // a second step on the same gradient, to undo with the first
+        weights.CopyTo(p.Value.Data, 0);
+        opt.LoadState(state);
+        SetGrad(p, Grads[1]);
+        opt.Step();
+        SetGrad(p, Grads[2]);
+        opt.Step();
+        // Steps 1, 2, 3 on Grads[0..2]: the undone steps left nothing behind, not even their step count.
+        AssertClose(Reference(0.1, 0.5, 0.999, 1e-6, 0.01, 3), p.Value.Data);
+
+        var other = new Adam([NewParameter(), NewParameter()], 0.1f);
+        var e = Assert.Throws<ArgumentException>(() => other.LoadState(state));
+        Assert.Contains("1 parameters", e.Message);
+    }
 }

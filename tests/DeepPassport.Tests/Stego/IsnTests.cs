@@ -260,6 +260,30 @@ public class IsnTests
         Assert.Equal(2, reports.Count(r => r.Message?.Contains("rolled back") == true));
     }
 
+    /// <summary>A spike undoes the last update, once: the undo names the step that made it, and a second spike before another update has none to undo.</summary>
+    [Fact]
+    public void ASpikeUndoesTheUpdateBeforeIt()
+    {
+        // A spike factor of 1.05 makes every loss 5 % above the recent median a spike: many spikes, none a real blow-up.
+        var options = new IsnTrainOptions { ImageSize = 16, Blocks = 1, Pairs = 1, Steps = 150, ValidateEvery = 1000, SpikeFactor = 1.05f, MaxRollbacks = 1000, WrongKeyWeight = 0, Seed = 4 };
+        var reports = new List<IsnProgress>();
+        new IsnTrainer(options).Train(Noise(6, 24, 40), Noise(2, 16, 41), Noise(1, 16, 42)[0], new SyncProgress<IsnProgress>(reports.Add));
+        int lastUpdate = 0, undone = 0;
+        foreach (var r in reports)
+        {
+            if (r.Message is null) { lastUpdate = r.Step; continue; }
+            var m = System.Text.RegularExpressions.Regex.Match(r.Message, @"step (\d+)'s update undone");
+            if (m.Success)
+            {
+                Assert.Equal(lastUpdate, int.Parse(m.Groups[1].Value));
+                undone++;
+            }
+            else if (r.Message.Contains("update skipped")) Assert.Equal(0, lastUpdate);   // nothing updated since the last undo
+            if (r.Message.Contains("undone") || r.Message.Contains("rolled back")) lastUpdate = 0;
+        }
+        Assert.True(undone > 0, "no spike undid an update");
+    }
+
     /// <summary>The wrong-key term is bounded and fires for some keys only: however large its weight, it is never taken for a blow-up.</summary>
     [Fact]
     public void AWrongKeyThatRevealsIsNotASpike()
