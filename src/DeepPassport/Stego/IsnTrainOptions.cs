@@ -84,7 +84,7 @@ public sealed record IsnTrainOptions
     public float ClipFactor { get; init; } = 3f;
 
     /// <summary>A reconstruction loss (all but the bounded wrong-key term) above this many times the median of the last 50 is
-    /// a spike (skipped, and the update before it undone; three in 50 steps roll back).</summary>
+    /// a spike (skipped, and the update before it undone; two in a row or ten in 50 steps roll back).</summary>
     public float SpikeFactor { get; init; } = 20f;
 
     /// <summary>Blow-ups tolerated (each rolls back and halves the learning rate) before training gives up.</summary>

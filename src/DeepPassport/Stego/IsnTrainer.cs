@@ -19,13 +19,14 @@ namespace DeepPassport.Stego;
 /// <item>gradient clipping at <see cref="IsnTrainOptions.ClipFactor"/> times the median of the recent gradient norms;</item>
 /// <item>a guard against the blow-ups the HiNet authors report: a loss above <see cref="IsnTrainOptions.SpikeFactor"/>
 /// times the median of the last 50 is a spike: its update is skipped and the update before it undone (weights and
-/// Adam's moments), since one update can break the reveal; a NaN/infinite loss, or a third spike within 50 steps, rolls
-/// the weights back to the last validated state and halves the learning rate. Every event is reported.</item>
+/// Adam's moments), since one update can break the reveal; a NaN/infinite loss, a spike the undo did not cure (two in a
+/// row) or a tenth within 50 steps rolls the weights back to the last validated state and halves the learning rate.
+/// Every event is reported.</item>
 /// </list>
 /// </summary>
 public sealed class IsnTrainer(IsnTrainOptions options)
 {
-    private const int RecentLosses = 50, SpikesToRollBack = 3;
+    private const int RecentLosses = 50, SpikesToRollBack = 10;
 
     public IsnTrainOptions Options { get; } = options;
 
@@ -49,7 +50,14 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var pool = images.Select(i => ImageResize.ShorterSide(ImageOps.ToRgb(i), s + s / 2)).ToList();
         // The key's own texture at twice the working size: its crops look like the key and are not the key.
         var keyTexture = ImageResize.ShorterSide(ImageOps.ToRgb(key), 2 * s);
-        var wrongTextures = Options.WrongKeyTextures.Select(t => ImageResize.ShorterSide(ImageOps.ToRgb(t), 2 * s)).ToList();
+        var wrongKeys = new WrongKeySources(pool, s)
+        {
+            KeyTexture = Options.KeyTextureWrongKeys ? keyTexture : null,
+            Textures = Options.WrongKeyTextures.Select(t => ImageResize.ShorterSide(ImageOps.ToRgb(t), 2 * s)).ToList(),
+            BlendWith = Options.NearKeyWrongKeys ? keyImage : null,
+            NearKeyMinBlend = Options.NearKeyMinBlend,
+            VariantOf = Options.KeyVariantWrongKeys ? keyImage : null,
+        };
         var fixedCover = Options.Cover is { } c ? IsnBundle.Fit(c, s) : null;
         string? coverDigest = fixedCover is null ? null : IsnBundle.DigestOf(fixedCover, s);
         var (valSecret, valCover) = ValidationPairs(validation, s, fixedCover);
@@ -80,8 +88,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             var secret = batch.Slice(0, pairs);
             var cover = coverBatch ?? batch.Slice(pairs, pairs);
             adam.ZeroGrad();
-            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(pool, Options.KeyTextureWrongKeys ? keyTexture : null, wrongTextures, s, rng,
-                Options.NearKeyWrongKeys ? keyImage : null, Options.NearKeyMinBlend, Options.KeyVariantWrongKeys ? keyImage : null)).ToList());
+            var wrong = Options.WrongKeyWeight == 0 ? null : ToBatch(Enumerable.Range(0, pairs).Select(_ => WrongKey(wrongKeys, rng)).ToList());
             var (loss, wrongKeyTerm) = LossParts(isn, cover, secret, keyBatch, wrong);
             float value = loss.Data[0];
             // Spikes are judged on the reconstruction terms alone: the wrong-key hinge is bounded (at most
@@ -91,24 +98,20 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             bool spike = float.IsFinite(value) && recent.Count == RecentLosses && reconstruction > Options.SpikeFactor * Median(recent);
             if (spike)
             {
-                // One hard batch is not a blow-up: skip its update. Several within a window are: roll back.
+                // One ordinary update can carry the weights over an edge where the reveal breaks (measured, run 18's seed:
+                // after step 471's update, its largest weight change 0.0017, the held-out reveal fell from 21 to 12 dB,
+                // while the weights before it met step 472's batch at the usual loss). Undo that update and skip this one.
+                // A spike with no update to undo (the undo did not help), or spikes at every few steps (the rate is too
+                // high for the edge), is a blow-up: roll back below.
                 while (spikes.Count > 0 && spikes.Peek() <= step - RecentLosses) spikes.Dequeue();
                 spikes.Enqueue(step);
-                if (spikes.Count < SpikesToRollBack)
+                if (lastUpdate > 0 && spikes.Count < SpikesToRollBack)
                 {
-                    // One ordinary update can carry the weights over an edge where the reveal breaks (measured, run 18's
-                    // seed: after step 471's update, its largest weight change 0.0017, the held-out reveal fell from 21 to
-                    // 12 dB, while the weights before it met step 472's batch at the usual loss). Undo that update.
-                    string undone = "";
-                    if (lastUpdate > 0)
-                    {
-                        Restore(parameters, previous);
-                        adam.LoadState(previousMoments);
-                        undone = $", step {lastUpdate}'s update undone";
-                        lastUpdate = 0;
-                    }
+                    Restore(parameters, previous);
+                    adam.LoadState(previousMoments);
                     progress?.Report(new IsnProgress(step, Options.Steps, value, lr)
-                        { Message = $"step {step}: loss {value:G4} is a spike ({spikes.Count} in the last {RecentLosses} steps); update skipped{undone}" });
+                        { Message = $"step {step}: loss {value:G4} is a spike ({spikes.Count} in the last {RecentLosses} steps); update skipped, step {lastUpdate}'s update undone" });
+                    lastUpdate = 0;
                     continue;
                 }
             }
@@ -193,26 +196,26 @@ public sealed class IsnTrainer(IsnTrainOptions options)
 
     /// <summary>
     /// A key that must not reveal, so that the reveal learns to depend on the key: another photo's crop, Gaussian
-    /// noise, a near-flat image, a synthetic texture, a crop of one of the owner's wrong-key textures (if any), (the
-    /// hard case) a crop of the key's own texture at another scale and place, given the prepared
-    /// <paramref name="key"/> one of those blended with the key (<see cref="NearKey"/>), and given the prepared key as
-    /// <paramref name="variantOf"/> the key shifted, turned or recoloured (<see cref="KeyVariant"/>); each kind equally likely.
+    /// noise, a near-flat image, a synthetic texture, and from what <paramref name="sources"/> holds a crop of one of the
+    /// owner's wrong-key textures, (the hard case) a crop of the key's own texture at another scale and place, one of
+    /// those blended with the key (<see cref="NearKey"/>) and the key shifted, turned or recoloured
+    /// (<see cref="KeyVariant"/>); each kind equally likely.
     /// </summary>
-    public static Image WrongKey(List<Image> photos, Image? keyTexture, List<Image> wrongTextures, int size, Rng rng, Image? key = null,
-        float nearKeyMinBlend = DefaultNearKeyMinBlend, Image? variantOf = null)
+    public static Image WrongKey(WrongKeySources sources, Rng rng)
     {
-        int kinds = 4 + (wrongTextures.Count > 0 ? 1 : 0) + (keyTexture is null ? 0 : 1);
-        int extra = (key is null ? 0 : 1) + (variantOf is null ? 0 : 1), draw = extra == 0 ? 0 : rng.NextInt(kinds + extra);
-        if (draw == kinds && key is not null) return NearKey(key, WrongKey(photos, keyTexture, wrongTextures, size, rng), rng, nearKeyMinBlend);
-        if (draw >= kinds && variantOf is not null) return KeyVariant(variantOf, rng);
+        int kinds = 4 + (sources.Textures.Count > 0 ? 1 : 0) + (sources.KeyTexture is null ? 0 : 1);
+        int extra = (sources.BlendWith is null ? 0 : 1) + (sources.VariantOf is null ? 0 : 1), draw = extra == 0 ? 0 : rng.NextInt(kinds + extra);
+        if (draw == kinds && sources.BlendWith is { } key)
+            return NearKey(key, WrongKey(sources with { BlendWith = null, VariantOf = null }, rng), rng, sources.NearKeyMinBlend);
+        if (draw >= kinds && sources.VariantOf is { } variantOf) return KeyVariant(variantOf, rng);
         return rng.NextInt(kinds) switch
         {
-            0 => Augment(photos[rng.NextInt(photos.Count)], size, rng),
-            1 => NoiseImage(size, rng),
-            2 => FlatImage(size, rng),
-            3 => SyntheticTexture(size, rng),
-            4 when wrongTextures.Count > 0 => Augment(wrongTextures[rng.NextInt(wrongTextures.Count)], size, rng),
-            _ => Augment(keyTexture!, size, rng),
+            0 => Augment(sources.Photos[rng.NextInt(sources.Photos.Count)], sources.Size, rng),
+            1 => NoiseImage(sources.Size, rng),
+            2 => FlatImage(sources.Size, rng),
+            3 => SyntheticTexture(sources.Size, rng),
+            4 when sources.Textures.Count > 0 => Augment(sources.Textures[rng.NextInt(sources.Textures.Count)], sources.Size, rng),
+            _ => Augment(sources.KeyTexture!, sources.Size, rng),
         };
     }
 
@@ -462,4 +465,26 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
+}
+
+/// <summary>
+/// What <see cref="IsnTrainer.WrongKey"/> draws from: crops of <see cref="Photos"/> at <see cref="Size"/> (and noise, flat
+/// images and synthetic textures, always), plus each source given.
+/// </summary>
+public sealed record WrongKeySources(List<Image> Photos, int Size)
+{
+    /// <summary>The key's own texture (larger than the key): crops of it at other places.</summary>
+    public Image? KeyTexture { get; init; }
+
+    /// <summary>The owner's wrong-key textures.</summary>
+    public List<Image> Textures { get; init; } = [];
+
+    /// <summary>The prepared key, to blend other wrong keys with (<see cref="IsnTrainer.NearKey"/>).</summary>
+    public Image? BlendWith { get; init; }
+
+    /// <summary>The least share of the other image in such a blend.</summary>
+    public float NearKeyMinBlend { get; init; } = IsnTrainer.DefaultNearKeyMinBlend;
+
+    /// <summary>The prepared key, to draw variants of (<see cref="IsnTrainer.KeyVariant"/>).</summary>
+    public Image? VariantOf { get; init; }
 }
