@@ -14,14 +14,16 @@ namespace DeepPassport.Bench;
 /// </summary>
 public static class EngineBench
 {
-    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,layers,gemm" by default).</summary>
+    /// <summary>Runs the sections named in <paramref name="what"/> ("step,ops,layers,gemm" by default; also "gemm-pair", "layers=NAME").</summary>
     public static void Run(int rounds, string what = "step,ops,layers,gemm")
     {
         Console.WriteLine($"threads {Parallelism.Degree}, GEMM {Gemm.Best}");
-        if (what.Contains("step")) TrainStep(rounds);
-        if (what.Contains("ops")) Ops(rounds);
-        if (what.Contains("gemm")) GemmRate(rounds);
-        if (what.Contains("layers")) Layers(rounds, what.Split("layers")[1] is ['=', .. var only] ? only.Split(',')[0] : "");
+        bool Has(string section) => what.Split(',').Any(w => w == section || w.StartsWith(section + "="));
+        if (Has("step")) TrainStep(rounds);
+        if (Has("ops")) Ops(rounds);
+        if (Has("gemm")) GemmRate(rounds);
+        if (Has("gemm-pair")) GemmPair(rounds);
+        if (Has("layers")) Layers(rounds, what.Split("layers")[1] is ['=', .. var only] ? only.Split(',')[0] : "");
     }
 
     /// <summary>
@@ -133,6 +135,39 @@ public static class EngineBench
         }
         f.Sort(); b.Sort();
         Console.WriteLine($"  {name,-24} forward {f[f.Count / 2],7:F2} ms  backward {b[b.Count / 2],7:F2} ms");
+    }
+
+    /// <summary>
+    /// Is the parallel GEMM as good as two threads can be? Ten 1024³ products back to back, serial, then parallel, then
+    /// two serial products at once (one per thread, nothing shared but the inputs), then the two-thread FMA roof: a
+    /// parallel rate below the pair's would be lost to the split, one equal to it is what the host gives two threads then.
+    /// </summary>
+    private static void GemmPair(int rounds)
+    {
+        const int size = 1024, calls = 10;
+        var rng = new Rng(9);
+        var a = Tensor.Randn(rng, size, size).Data;
+        var b = Tensor.Randn(rng, size, size).Data;
+        float[][] c = [new float[size * size], new float[size * size]];
+        double gflop = 2.0 * size * size * size / 1e9;
+        double Rate(int products, Action run)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            return products * gflop / clock.Elapsed.TotalSeconds;
+        }
+        void Products(int t, bool parallel)
+        {
+            for (int i = 0; i < calls; i++) Gemm.Multiply(false, false, size, size, size, a, b, c[t], accumulate: false, parallel);
+        }
+        Products(0, true);   // warm-up
+        for (int r = 0; r < rounds; r++)
+        {
+            double serial = Rate(calls, () => Products(0, false));
+            double parallel = Rate(calls, () => Products(0, true));
+            double pair = Rate(2 * calls, () => Parallelism.For(0, 2, t => Products(t, false)));
+            Console.WriteLine($"  gemm 1024^3 x{calls}: serial {serial:F0}, parallel {parallel:F0}, two serial at once {pair:F0} GFLOPS; FMA roof (2 threads) {FmaPeak.Once(true):F0}");
+        }
     }
 
     private static void GemmRate(int rounds)
