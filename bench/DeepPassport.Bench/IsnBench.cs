@@ -40,20 +40,14 @@ public static class IsnBench
         Console.WriteLine($"  engine's choice   {winograd,6:F2} steps/s  {winograd * gflop,6:F1} GFLOPS");
         Console.WriteLine($"  im2col only       {im2col,6:F2} steps/s  {im2col * gflop,6:F1} GFLOPS");
         // What the trainer's undo costs each step: a copy of the weights and of Adam's moments before the update.
-        var parameters = isn.Parameters().ToList();
-        var weights = parameters.Select(p => new float[p.Value.Size]).ToArray();
-        var moments = new AdamState();
+        var saved = new AdamState();
         int Saves()
         {
-            for (int i = 0; i < 20; i++)
-            {
-                for (int j = 0; j < parameters.Count; j++) parameters[j].Value.Data.CopyTo(weights[j], 0);
-                adam.SaveState(moments);
-            }
+            for (int i = 0; i < 20; i++) adam.SaveState(saved);
             return 20;
         }
         double saves = Measure.MedianRate(rounds, Saves);
-        Console.WriteLine($"  undo's copy       {1000 / saves,6:F2} ms a step ({100 * winograd / saves:F1} % of a step; {parameters.Sum(p => p.Value.Size) * 12 / 1e6:F1} MB)");
+        Console.WriteLine($"  undo's copy       {1000 / saves,6:F2} ms a step ({100 * winograd / saves:F1} % of a step; {isn.Parameters().Sum(p => p.Value.Size) * 12 / 1e6:F1} MB)");
     }
 
     /// <summary>2·Cout·Cin·k·k multiply-adds per pixel of each convolution (every rank-4 weight of the ISN), on the DWT's plane x plane bands.</summary>

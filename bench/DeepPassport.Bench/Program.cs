@@ -1,7 +1,7 @@
 using DeepPassport.Bench;
 
 // dotnet run -c Release --project bench/DeepPassport.Bench -- data [DATA_DIR] [ROUNDS]
-// dotnet run -c Release --project bench/DeepPassport.Bench -- engine [ROUNDS] [step,ops,layers[=NAME PART],gemm]
+// dotnet run -c Release --project bench/DeepPassport.Bench -- engine [ROUNDS] [step,ops,layers[=NAME PART],gemm,gemm-pair]
 // dotnet run -c Release --project bench/DeepPassport.Bench -- isn [ROUNDS]
 string mode = args.Length > 0 ? args[0] : "data";
 if (mode == "isn")

@@ -42,27 +42,29 @@ public sealed class Adam : Optimizer
     public float WeightDecay { get; }
 
     /// <summary>
-    /// Copies the moments and step counts into <paramref name="into"/> (its arrays reused), so that <see cref="LoadState"/>
-    /// can undo the steps taken since: with the weights restored too, as if those steps had not been taken.
+    /// Copies the weights, the moments and the step counts into <paramref name="into"/> (its arrays reused), so that
+    /// <see cref="LoadState"/> can undo the steps taken since, as if they had not been taken.
     /// </summary>
     public void SaveState(AdamState into)
     {
         into.Resize(Parameters.Count);
         for (int i = 0; i < Parameters.Count; i++)
         {
+            into.W[i] = CopyInto(Parameters[i].Value.Data, into.W[i]);
             into.M[i] = CopyInto(_m[i], into.M[i]);
             into.V[i] = CopyInto(_v[i], into.V[i]);
         }
         _steps.CopyTo(into.Steps, 0);
     }
 
-    /// <summary>Puts back the moments and step counts saved by <see cref="SaveState"/>.</summary>
+    /// <summary>Puts back the weights, moments and step counts saved by <see cref="SaveState"/>.</summary>
     public void LoadState(AdamState from)
     {
         if (from.Steps.Length != Parameters.Count)
             throw new ArgumentException($"The saved Adam state has {from.Steps.Length} parameters, this optimiser {Parameters.Count}.", nameof(from));
         for (int i = 0; i < Parameters.Count; i++)
         {
+            from.W[i]!.CopyTo(Parameters[i].Value.Data, 0);
             _m[i] = CopyInto(from.M[i], _m[i]);
             _v[i] = CopyInto(from.V[i], _v[i]);
         }
@@ -107,9 +109,10 @@ public sealed class Adam : Optimizer
     }
 }
 
-/// <summary>A saved copy of an <see cref="Adam"/> optimiser's moments and step counts (<see cref="Adam.SaveState"/>).</summary>
+/// <summary>A saved copy of an <see cref="Adam"/> optimiser's weights, moments and step counts (<see cref="Adam.SaveState"/>).</summary>
 public sealed class AdamState
 {
+    internal float[]?[] W { get; private set; } = [];
     internal float[]?[] M { get; private set; } = [];
     internal float[]?[] V { get; private set; } = [];
     internal long[] Steps { get; private set; } = [];
@@ -117,6 +120,7 @@ public sealed class AdamState
     internal void Resize(int parameters)
     {
         if (Steps.Length == parameters) return;
+        W = new float[]?[parameters];
         M = new float[]?[parameters];
         V = new float[]?[parameters];
         Steps = new long[parameters];

@@ -71,8 +71,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var good = Snapshot(parameters);
         int goodStep = 0, rollbacks = 0;
         // The weights and Adam's moments before the last update, to undo it (lastUpdate 0: nothing to undo).
-        var previous = Snapshot(parameters);
-        var previousMoments = new AdamState();
+        var previous = new AdamState();
         int lastUpdate = 0;
         var recent = new Queue<float>();
         var recentNorms = new Queue<float>();
@@ -109,8 +108,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 spikes.Enqueue(step);
                 if (lastUpdate > 0 && spikes.Count < SpikesToRollBack)
                 {
-                    Restore(parameters, previous);
-                    adam.LoadState(previousMoments);
+                    adam.LoadState(previous);
                     progress?.Report(new IsnProgress(step, Options.Steps, value, lr)
                         { Message = $"step {step}: loss {value:G4} is a spike ({spikes.Count} in the last {RecentLosses} steps); update skipped, step {lastUpdate}'s update undone" });
                     lastUpdate = 0;
@@ -140,8 +138,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
             float norm = GradClip.ClipGradNorm(parameters, cap);
             recentNorms.Enqueue(Math.Min(norm, cap));
             if (recentNorms.Count > RecentLosses) recentNorms.Dequeue();
-            Copy(parameters, previous);
-            adam.SaveState(previousMoments);
+            adam.SaveState(previous);
             lastUpdate = step;
             adam.Step();
             if (Options.LrRecoverSteps > 0) lrScale = MathF.Min(1f, lrScale * MathF.Pow(2f, 1f / Options.LrRecoverSteps));
@@ -157,7 +154,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 // step 700 (25.0 at 600, 25.2 at 800), weights near the edge, and a roll-back would have returned there.
                 if (double.IsFinite(Math.Min(stegoPsnr, revealPsnr)) && Math.Min(stegoPsnr, revealPsnr) > best - GoodStateMarginDb)
                 {
-                    good = Snapshot(parameters);
+                    Copy(parameters, good);
                     goodStep = step;
                 }
                 if (Math.Min(stegoPsnr, revealPsnr) > best)

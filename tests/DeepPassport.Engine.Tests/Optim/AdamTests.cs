@@ -75,15 +75,13 @@ public class AdamTests
         var opt = new Adam([p], 0.1f, 0.5f, 0.999f, 1e-6f, 0.01f);
         SetGrad(p, Grads[0]);
         opt.Step();
-        var weights = (float[])p.Value.Data.Clone();
         var state = new AdamState();
         opt.SaveState(state);
 
         SetGrad(p, Grads[1]);
         opt.Step();
         opt.Step();                                  // a second step on the same gradient, to undo with the first
-        weights.CopyTo(p.Value.Data, 0);
-        opt.LoadState(state);
+        opt.LoadState(state);                        // the weights too
         SetGrad(p, Grads[1]);
         opt.Step();
         SetGrad(p, Grads[2]);
