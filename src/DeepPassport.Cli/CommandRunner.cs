@@ -27,7 +27,7 @@ public static class CommandRunner
         ["isn train"] = ("train the invertible steganographic network that hides identities in the owner passport (SP licences)", IsnCommand.Train, ["json", "no-key-texture-wrong-keys", "no-near-key-wrong-keys", "no-key-variant-wrong-keys"],
             "--images DIR[,DIR...] --key IMAGE --out DIR [--owner RUN/owner.vault [--passphrase-file FILE]] [--holdout 4] [--size 32] [--blocks 4] [--pairs 4] [--steps 11000] [--lr 2.5e-4]\n" +
             "  [--lr-final 0.05] [--clip-factor 3] [--lr-recover-steps 0] [--validate-every 100] [--wrong-key-weight 1] [--wrong-key-mse 0.05] [--wrong-keys DIR[,DIR...]|LIST.txt]\n" +
-            "  [--no-key-texture-wrong-keys] [--no-near-key-wrong-keys] [--no-key-variant-wrong-keys] [--near-key-blend 0.15] [--reveal-weight 5] [--guide-weight 1] [--low-weight 1] [--seed 0] [--json]"),
+            "  [--no-key-texture-wrong-keys] [--no-near-key-wrong-keys] [--no-key-variant-wrong-keys] [--near-key-blend 0.15] [--reveal-weight 5] [--guide-weight 1] [--low-weight 1] [--sample-power 1] [--seed 0] [--json]"),
         ["isn attach"] = ("move a trained ISN and its key into the owner vault", IsnCommand.Attach, [],
             "--owner RUN/owner.vault|RUN/owner --isn DIR [--passphrase-file FILE]"),
         ["isn eval"] = ("ISN quality on held-out images: stego and revealed PSNR/SSIM, reveals with wrong keys and noise", IsnCommand.Eval, ["json"],

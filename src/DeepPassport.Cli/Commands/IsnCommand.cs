@@ -57,6 +57,7 @@ public static class IsnCommand
             RevealWeight = (float)o.Double("reveal-weight", d.RevealWeight, min: 1e-6, max: 1000),
             GuideWeight = (float)o.Double("guide-weight", d.GuideWeight, min: 0, max: 1000),
             LowWeight = (float)o.Double("low-weight", d.LowWeight, min: 0, max: 1000),
+            SamplePower = (float)o.Double("sample-power", d.SamplePower, min: 1, max: 8),
             KeyTextureWrongKeys = !o.Flag("no-key-texture-wrong-keys"),
             NearKeyWrongKeys = !o.Flag("no-near-key-wrong-keys"),
             KeyVariantWrongKeys = !o.Flag("no-key-variant-wrong-keys"),

@@ -182,8 +182,8 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var rounding = new Tensor(stego.Shape);
         for (int i = 0; i < rounding.Size; i++) rounding.Data[i] = MathF.Round(Math.Clamp(stego.Data[i], 0f, 1f) * 255f) / 255f - stego.Data[i];
         var revealed = isn.Reveal(stego + rounding, key);
-        var low = F.MseLoss(bands.Narrow(1, 0, 3), F.HaarDwt(cover).Narrow(1, 0, 3));
-        var loss = F.MseLoss(revealed, secret) * Options.RevealWeight + F.MseLoss(stego, cover) * Options.GuideWeight + low * Options.LowWeight;
+        var low = PairMse(bands.Narrow(1, 0, 3), F.HaarDwt(cover).Narrow(1, 0, 3));
+        var loss = PairMse(revealed, secret) * Options.RevealWeight + PairMse(stego, cover) * Options.GuideWeight + low * Options.LowWeight;
         if (wrongKey is null || Options.WrongKeyWeight == 0) return (loss, 0f);
         // The hinge holds for each wrong key on its own: on the batch's mean MSE, wrong keys that reveal nothing (noise, far
         // photos) would pay for one that reveals (measured, run 17 with the hinge on the mean: at step 4500 the key shifted,
@@ -193,6 +193,19 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var wrongMse = (d * d).Reshape(n, d.Size / n).Mean(1);
         var term = (wrongMse.Neg() + Options.WrongKeyMse).Relu().Mean() * Options.WrongKeyWeight;
         return (loss + term, term.Data[0]);
+    }
+
+    /// <summary>The p-mean over the pairs of each pair's MSE, (mean_i MSE_i^p)^(1/p) with p = <see cref="IsnTrainOptions.SamplePower"/>
+    /// (p = 1: the batch's MSE).</summary>
+    private Tensor PairMse(Tensor x, Tensor target)
+    {
+        float p = Options.SamplePower;
+        if (p == 1f) return F.MseLoss(x, target);
+        int n = x.Shape[0];
+        var d = x - target;
+        // + 1e-30: at the start the stego is the cover exactly (the last convolutions start at zero), and the root's
+        // derivative at 0 is infinite (0·∞ = NaN); with it the derivative there is 0, as the p-mean's is.
+        return ((d * d).Reshape(n, d.Size / n).Mean(1).Pow(p).Mean() + 1e-30f).Pow(1f / p);
     }
 
     /// <summary>

@@ -239,6 +239,7 @@ public class LicenseCliTests : IClassFixture<LicenseCliTests.Owner>
     [InlineData("--low-weight", "lots")]
     [InlineData("--wrong-key-mse", "2")]
     [InlineData("--near-key-blend", "1")]
+    [InlineData("--sample-power", "0.5")]
     public void IsnTrainRefusesBadLossSettings(string option, string value)
     {
         string isn = Path.Combine(CliHarness.TempDir(), "isn");

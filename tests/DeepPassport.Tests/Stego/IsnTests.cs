@@ -89,6 +89,27 @@ public class IsnTests
     }
 
     [Fact]
+    public void TheSamplePowerWeighsTheWorstPairMore()
+    {
+        // A fresh ISN hides nothing (stego = cover) and reveals the key, so the loss is 5·(p-mean of MSE(key_i, secret_i)).
+        var isn = new Isn(2, new Rng(1));
+        var rng = new Rng(3);
+        Tensor cover = Tensor.Rand(rng, 0, 1, 2, 3, 8, 8), secret = Tensor.Rand(rng, 0, 1, 2, 3, 8, 8);
+        var key = Tensor.Cat([secret.Slice(0, 1) + 0.05f, Tensor.Rand(rng, 0, 1, 1, 3, 8, 8)], 0);   // pair 0 near, pair 1 far
+        var squared = new IsnTrainer(new IsnTrainOptions { WrongKeyWeight = 0, SamplePower = 2 });
+        // Where every pair is met exactly (a fresh ISN's stego is its cover) the root's derivative must not make a NaN.
+        squared.Loss(isn, cover, secret, key).Backward();
+        Assert.All(isn.Parameters(), p => Assert.True(p.Grad!.Data.All(float.IsFinite)));
+        using var _ = NoGrad.Scope();
+        var plain = new IsnTrainer(new IsnTrainOptions { WrongKeyWeight = 0 });
+        float m0 = plain.Loss(isn, cover.Slice(0, 1), secret.Slice(0, 1), key.Slice(0, 1)).Data[0] / 5f;
+        float m1 = plain.Loss(isn, cover.Slice(1, 1), secret.Slice(1, 1), key.Slice(1, 1)).Data[0] / 5f;
+        Assert.Equal(0.0025f, m0, 5);
+        Assert.Equal(5f * (m0 + m1) / 2, plain.Loss(isn, cover, secret, key).Data[0], 5);
+        Assert.Equal(5f * MathF.Sqrt((m0 * m0 + m1 * m1) / 2), squared.Loss(isn, cover, secret, key).Data[0], 4);
+    }
+
+    [Fact]
     public void WrongShapesAreClearErrors()
     {
         var isn = new Isn(1, new Rng(9));
