@@ -76,7 +76,7 @@ public static partial class F
     private static void Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g)
     {
         int n = x.Shape[0];
-        float[]? dx = x.RequiresGrad ? TensorScope.Rent(x.Size) : null;
+        float[]? dx = x.RequiresGrad ? TensorScope.Rent(x.Size, clear: false) : null;   // every image written (col2im clears its own)
         bool needW = weight.RequiresGrad;
         var plan = new ConvChunks(n, g);
         int workers = Parallelism.ChunkCount(plan.Count);
@@ -84,7 +84,7 @@ public static partial class F
         if (needW)
             for (int t = 0; t < workers; t++)
             {
-                dwParts[t] = t == 0 ? TensorScope.Rent(weight.Size) : ArrayPoolF.Rent(weight.Size);
+                dwParts[t] = t == 0 ? TensorScope.Rent(weight.Size, clear: false) : ArrayPoolF.Rent(weight.Size);
                 dwParts[t].AsSpan(0, weight.Size).Clear();
             }
         // dcol = W^T dY: W^T [Cin*kh*kw, Cout] is the left factor of every chunk; pack it once.

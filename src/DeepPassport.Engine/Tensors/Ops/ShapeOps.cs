@@ -83,7 +83,7 @@ public sealed partial class Tensor
             total += p.Shape[axis];
         }
         var shape = (int[])first.Shape.Clone(); shape[axis] = total;
-        var o = new Tensor(shape);
+        var o = Tensor.Uninitialized(shape);   // every entry is one part's
         int offset = 0;
         foreach (var p in parts)
         {
@@ -99,7 +99,7 @@ public sealed partial class Tensor
                 int w = p.Shape[axis] * inner;
                 if (p.RequiresGrad)
                 {
-                    var d = TensorScope.Rent(p.Size);
+                    var d = TensorScope.Rent(p.Size, clear: false);   // every entry copied from g
                     for (int a = 0; a < outer; a++) g.Data.AsSpan(a * total * inner + off, w).CopyTo(d.AsSpan(a * w, w));
                     p.AccumulateGradOwned(d);
                 }
