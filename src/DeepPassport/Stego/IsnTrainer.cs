@@ -68,7 +68,9 @@ public sealed class IsnTrainer(IsnTrainOptions options)
         var parameters = isn.Parameters().ToList();
         float lrScale = 1f;   // halved by every roll-back
         var adam = NewAdam(parameters, Options.LearningRate);
-        var good = Snapshot(parameters);
+        // The last validated state, to roll back to (its weights; a roll-back starts Adam afresh).
+        var good = new AdamState();
+        adam.SaveState(good);
         int goodStep = 0, rollbacks = 0;
         // The weights and Adam's moments before the last update, to undo it (lastUpdate 0: nothing to undo).
         var previous = new AdamState();
@@ -120,7 +122,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 spikes.Clear();
                 if (++rollbacks > Options.MaxRollbacks)
                     throw new TrainingDivergedException($"ISN training blew up {rollbacks} times (last at step {step}, loss {value}); giving up. Lower --lr (started at {Options.LearningRate}).");
-                Restore(parameters, good);
+                adam.LoadState(good);
                 lastUpdate = 0;
                 lrScale *= 0.5f;
                 lr *= 0.5f;
@@ -154,7 +156,7 @@ public sealed class IsnTrainer(IsnTrainOptions options)
                 // step 700 (25.0 at 600, 25.2 at 800), weights near the edge, and a roll-back would have returned there.
                 if (double.IsFinite(Math.Min(stegoPsnr, revealPsnr)) && Math.Min(stegoPsnr, revealPsnr) > best - GoodStateMarginDb)
                 {
-                    Copy(parameters, good);
+                    adam.SaveState(good);
                     goodStep = step;
                 }
                 if (Math.Min(stegoPsnr, revealPsnr) > best)
@@ -452,18 +454,6 @@ public sealed class IsnTrainer(IsnTrainOptions options)
 
     private static Adam NewAdam(IEnumerable<Engine.Nn.Parameter> parameters, float lr) =>
         new(parameters, lr, beta1: 0.5f, beta2: 0.999f, eps: 1e-6f, weightDecay: 1e-5f);
-
-    private static float[][] Snapshot(List<Engine.Nn.Parameter> parameters) => parameters.Select(p => (float[])p.Value.Data.Clone()).ToArray();
-
-    private static void Restore(List<Engine.Nn.Parameter> parameters, float[][] snapshot)
-    {
-        for (int i = 0; i < parameters.Count; i++) snapshot[i].CopyTo(parameters[i].Value.Data, 0);
-    }
-
-    private static void Copy(List<Engine.Nn.Parameter> parameters, float[][] into)
-    {
-        for (int i = 0; i < parameters.Count; i++) parameters[i].Value.Data.CopyTo(into[i], 0);
-    }
 
     private static Isn Clone(Isn isn)
     {
