@@ -164,12 +164,16 @@ internal readonly struct ConvChunks
     /// chunk per worker. When an image has fewer output pixels than a GEMM K block, the count is a multiple of the
     /// images that fill one, so that the weight gradient dW += dY col^T (K = the chunk's pixels) runs in whole K
     /// blocks: AlexNet's 8x8 layers came in chunks of 4-5 images (256 + 64 columns), two passes over a 2.6-3.5 MB dW.
+    /// An image of a K block of output pixels or more is a whole product on its own: one image a chunk, whose product
+    /// already is its NCHW output, so the chunk layout's scatter and gather (two passes over the output) go. Measured
+    /// (ResNet-18 training step, four alternated pairs): 1.05-1.13x, median 1.10; its 1x1 stride-2 shortcut at 32x32
+    /// 10 -> 4 ms forward, 18 -> 11 ms backward; conv1 (three channels in) 12.7 -> 9.5 ms forward.
     /// </summary>
     public ConvChunks(int n, ConvGeometry g)
     {
         _n = n;
         long perImage = Math.Max(1L, (long)g.ColRows * g.OutPlane);
-        int per = (int)Math.Clamp(TargetColumnFloats / perImage, 1, Math.Max(1, n));
+        int per = g.OutPlane >= Gemm.KBlock ? 1 : (int)Math.Clamp(TargetColumnFloats / perImage, 1, Math.Max(1, n));
         int fill = g.OutPlane < Gemm.KBlock && Gemm.KBlock % g.OutPlane == 0 ? Gemm.KBlock / g.OutPlane : 1;
         if (per >= fill) per -= per % fill;
         per = Math.Min(per, Math.Max(1, (n + Parallelism.ChunkCount(n) - 1) / Parallelism.ChunkCount(n)));
