@@ -7,8 +7,8 @@ namespace DeepPassport.Engine.Kernels;
 /// One Winograd minimal filtering F(m x m, r x r) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
 /// 2016): an m x m output tile of an r x r convolution (stride 1, padding (r − 1)/2) is Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
 /// where d is the α x α input tile around it, α = m + r − 1. Its tile transforms run on the channels of one tile at a
-/// time, as many as the lanes <typeparamref name="L"/> hold (8, or 1 for a tail); position ξ = α·a + b of a transformed
-/// tile is at <c>ξ·step</c> from its first.
+/// time, as many as the lanes <typeparamref name="L"/> hold (16, 8, or 1 for a tail); position ξ = α·a + b of a
+/// transformed tile is at <c>ξ·step</c> from its first.
 /// </summary>
 internal unsafe interface IWinogradScheme
 {
@@ -18,34 +18,69 @@ internal unsafe interface IWinogradScheme
     static abstract int R { get; }
 
     /// <summary>V = Bᵀ d B; d[a][b] at d + a·row + b·px.</summary>
-    static abstract void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes;
+    static abstract void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>;
     /// <summary>y = Aᵀ m A + bias; y[i][j] at y + i·row + j·px.</summary>
-    static abstract void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes;
+    static abstract void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>;
     /// <summary>dM = A dy Aᵀ, the adjoint of <see cref="Output{L}"/> without bias.</summary>
-    static abstract void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes;
+    static abstract void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>;
     /// <summary>U = G g Gᵀ; g[p][q] at g + (r·p + q)·gStep.</summary>
-    static abstract void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes;
+    static abstract void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>;
     /// <summary>dg = Gᵀ dU G, the adjoint of <see cref="Filter{L}"/>.</summary>
-    static abstract void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes;
+    static abstract void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>;
 }
 
-/// <summary>Loads and stores of the channels a transform runs on at once: 8 (one Vector256) or 1 (lane 0, for a tail).</summary>
-internal unsafe interface ILanes
+/// <summary>
+/// The channels a transform runs on at once, as one value: 16 (a Vector512), 8 (a Vector256) or 1 (a float, for a tail).
+/// The schemes are written once against these operations; the JIT compiles each width on its own, the wrapper gone.
+/// </summary>
+internal unsafe interface ILanes<TSelf> where TSelf : unmanaged, ILanes<TSelf>
 {
-    static abstract Vector256<float> Load(float* p);
-    static abstract void Store(Vector256<float> v, float* p);
+    static abstract TSelf Load(float* p);
+    static abstract void Store(TSelf v, float* p);
+    static abstract TSelf Broadcast(float x);
+    static abstract TSelf operator +(TSelf a, TSelf b);
+    static abstract TSelf operator -(TSelf a, TSelf b);
+    static abstract TSelf operator -(TSelf a);
+    static abstract TSelf operator *(float k, TSelf a);
 }
 
-internal readonly unsafe struct Lanes8 : ILanes
+internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => v.Store(p);
+    private readonly Vector512<float> _v;
+    private Lanes16(Vector512<float> v) => _v = v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Load(float* p) => new(Vector512.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes16 v, float* p) => v._v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Broadcast(float x) => new(Vector512.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator +(Lanes16 a, Lanes16 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator -(Lanes16 a, Lanes16 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator -(Lanes16 a) => new(-a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator *(float k, Lanes16 a) => new(a._v * k);
 }
 
-internal readonly unsafe struct Lanes1 : ILanes
+internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.CreateScalar(*p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => *p = v.ToScalar();
+    private readonly Vector256<float> _v;
+    private Lanes8(Vector256<float> v) => _v = v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Load(float* p) => new(Vector256.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes8 v, float* p) => v._v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Broadcast(float x) => new(Vector256.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator +(Lanes8 a, Lanes8 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator -(Lanes8 a, Lanes8 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator -(Lanes8 a) => new(-a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator *(float k, Lanes8 a) => new(a._v * k);
+}
+
+internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
+{
+    private readonly float _v;
+    private Lanes1(float v) => _v = v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Load(float* p) => new(*p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes1 v, float* p) => *p = v._v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Broadcast(float x) => new(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator +(Lanes1 a, Lanes1 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 a, Lanes1 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 a) => new(-a._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator *(float k, Lanes1 a) => new(k * a._v);
 }
 
 /// <summary>
@@ -59,12 +94,11 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
 {
     public static int M => 2;
     public static int R => 3;
-    private static readonly Vector256<float> Half = Vector256.Create(0.5f);
 
-    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
+    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[4a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[16];
+        L* t = stackalloc L[16];
         for (int b = 0; b < 4; b++, d += px)
             (t[b], t[4 + b], t[8 + b], t[12 + b]) = Bt(L.Load(d), L.Load(d + row), L.Load(d + 2 * row), L.Load(d + 3 * row));
         for (int a = 0; a < 4; a++, v += 4 * step)
@@ -74,10 +108,10 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
         }
     }
 
-    public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
+    public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Vector256<float>* s = stackalloc Vector256<float>[8];
+        L* s = stackalloc L[8];
         for (int b = 0; b < 4; b++, m += step)
             (s[b], s[4 + b]) = At(L.Load(m), L.Load(m + 4 * step), L.Load(m + 8 * step), L.Load(m + 12 * step));
         for (int i = 0; i < 2; i++, y += row)
@@ -87,7 +121,7 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
         }
     }
 
-    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
+    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[4a + b].
         var (t00, t01, t02, t03) = A(L.Load(dy), L.Load(dy + px));
@@ -98,10 +132,10 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
         StoreColumn<L>(A(t03, t13), dm + 3 * step, step);
     }
 
-    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
+    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[4a + b].
-        Vector256<float>* gg = stackalloc Vector256<float>[12];
+        L* gg = stackalloc L[12];
         for (int q = 0; q < 3; q++)
             (gg[q], gg[3 + q], gg[6 + q], gg[9 + q]) = G(L.Load(g + q * gStep), L.Load(g + (3 + q) * gStep), L.Load(g + (6 + q) * gStep));
         for (int a = 0; a < 4; a++, u += 4 * step)
@@ -111,10 +145,10 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
         }
     }
 
-    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
+    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Vector256<float>* e = stackalloc Vector256<float>[12];
+        L* e = stackalloc L[12];
         for (int a = 0; a < 4; a++, du += 4 * step)
             (e[3 * a], e[3 * a + 1], e[3 * a + 2]) = Gt(L.Load(du), L.Load(du + step), L.Load(du + 2 * step), L.Load(du + 3 * step));
         for (int q = 0; q < 3; q++)
@@ -125,28 +159,28 @@ internal readonly unsafe struct WinogradF2x3 : IWinogradScheme
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Bt(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3)
+    private static (L, L, L, L) Bt<L>(L d0, L d1, L d2, L d3) where L : unmanaged, ILanes<L>
         => (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>) At(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3)
+    private static (L, L) At<L>(L m0, L m1, L m2, L m3) where L : unmanaged, ILanes<L>
         => (m0 + m1 + m2, m1 - m2 - m3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) A(Vector256<float> p, Vector256<float> q)
+    private static (L, L, L, L) A<L>(L p, L q) where L : unmanaged, ILanes<L>
         => (p, p + q, p - q, -q);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) G(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2)
-        => (g0, Half * (g0 + g1 + g2), Half * (g0 - g1 + g2), g2);
+    private static (L, L, L, L) G<L>(L g0, L g1, L g2) where L : unmanaged, ILanes<L>
+        => (g0, 0.5f * (g0 + g1 + g2), 0.5f * (g0 - g1 + g2), g2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>) Gt(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3)
-        => (d0 + Half * (d1 + d2), Half * (d1 - d2), Half * (d1 + d2) + d3);
+    private static (L, L, L) Gt<L>(L d0, L d1, L d2, L d3) where L : unmanaged, ILanes<L>
+        => (d0 + 0.5f * (d1 + d2), 0.5f * (d1 - d2), 0.5f * (d1 + d2) + d3);
 
     /// <summary>Column b of a transformed tile: positions b, 4 + b, 8 + b, 12 + b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreColumn<L>((Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) v, float* dst, long step) where L : ILanes
+    private static void StoreColumn<L>((L, L, L, L) v, float* dst, long step) where L : unmanaged, ILanes<L>
     {
         L.Store(v.Item1, dst); L.Store(v.Item2, dst + 4 * step); L.Store(v.Item3, dst + 8 * step); L.Store(v.Item4, dst + 12 * step);
     }
@@ -169,15 +203,12 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 {
     public static int M => 2;
     public static int R => 5;
-    private static readonly Vector256<float> Two = Vector256.Create(2f), Four = Vector256.Create(4f), Five = Vector256.Create(5f),
-        Quarter = Vector256.Create(0.25f), Sixth = Vector256.Create(1f / 6), Twelfth = Vector256.Create(1f / 12),
-        TwentyFourth = Vector256.Create(1f / 24), Third = Vector256.Create(1f / 3), TwoThirds = Vector256.Create(2f / 3), Sixteen = Vector256.Create(16f);
 
-    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
+    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[6a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[36];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* t = stackalloc L[36];
+        L* x = stackalloc L[6];
         for (int b = 0; b < 6; b++, d += px)
         {
             for (int a = 0; a < 6; a++) x[a] = L.Load(d + a * row);
@@ -190,10 +221,10 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
         }
     }
 
-    public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
+    public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Vector256<float>* s = stackalloc Vector256<float>[12];
+        L* s = stackalloc L[12];
         for (int b = 0; b < 6; b++, m += step)
             (s[b], s[6 + b]) = At(L.Load(m), L.Load(m + 6 * step), L.Load(m + 12 * step), L.Load(m + 18 * step), L.Load(m + 24 * step), L.Load(m + 30 * step));
         for (int i = 0; i < 2; i++, y += row)
@@ -203,11 +234,11 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
         }
     }
 
-    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
+    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[12];
-        Vector256<float>* c = stackalloc Vector256<float>[6];
+        L* t = stackalloc L[12];
+        L* c = stackalloc L[6];
         A(L.Load(dy), L.Load(dy + px), t);
         A(L.Load(dy + row), L.Load(dy + row + px), t + 6);
         for (int b = 0; b < 6; b++)
@@ -217,11 +248,11 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
         }
     }
 
-    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
+    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        Vector256<float>* gg = stackalloc Vector256<float>[30];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* gg = stackalloc L[30];
+        L* x = stackalloc L[6];
         for (int q = 0; q < 5; q++)
         {
             for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
@@ -236,11 +267,11 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
         }
     }
 
-    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
+    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Vector256<float>* e = stackalloc Vector256<float>[30];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* e = stackalloc L[30];
+        L* x = stackalloc L[6];
         for (int a = 0; a < 6; a++, du += 6 * step)
         {
             for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
@@ -256,55 +287,55 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 
     /// <summary>Bᵀ x into y[0], y[stride], …, y[5·stride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Bt(Vector256<float>* x, Vector256<float>* y, int stride)
+    private static void Bt<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
     {
         var (d0, d1, d2, d3, d4, d5) = (x[0], x[1], x[2], x[3], x[4], x[5]);
-        var two13 = Two * (d1 - d3);
-        y[0] = Four * d0 - Five * d2 + d4;
-        y[stride] = d3 + d4 - Four * (d1 + d2);
-        y[2 * stride] = d4 - d3 + Four * (d1 - d2);
+        var two13 = 2f * (d1 - d3);
+        y[0] = 4f * d0 - 5f * d2 + d4;
+        y[stride] = d3 + d4 - 4f * (d1 + d2);
+        y[2 * stride] = d4 - d3 + 4f * (d1 - d2);
         y[3 * stride] = d4 - d2 - two13;
         y[4 * stride] = d4 - d2 + two13;
-        y[5 * stride] = Four * d1 - Five * d3 + d5;
+        y[5 * stride] = 4f * d1 - 5f * d3 + d5;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>) At(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5)
-        => (m0 + m1 + m2 + m3 + m4, m1 - m2 + Two * (m3 - m4) + m5);
+    private static (L, L) At<L>(L m0, L m1, L m2, L m3, L m4, L m5) where L : unmanaged, ILanes<L>
+        => (m0 + m1 + m2 + m3 + m4, m1 - m2 + 2f * (m3 - m4) + m5);
 
     /// <summary>A (q0, q1) = (q0, q0 + q1, q0 − q1, q0 + 2q1, q0 − 2q1, q1), the adjoint of Aᵀ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A(Vector256<float> q0, Vector256<float> q1, Vector256<float>* y)
+    private static void A<L>(L q0, L q1, L* y) where L : unmanaged, ILanes<L>
     {
-        var two = Two * q1;
+        var two = 2f * q1;
         y[0] = q0; y[1] = q0 + q1; y[2] = q0 - q1; y[3] = q0 + two; y[4] = q0 - two; y[5] = q1;
     }
 
     /// <summary>G g for g = x[0..5) into y[0..6) (y may be x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(Vector256<float>* x, Vector256<float>* y)
+    private static void G<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
         var even = g0 + g2 + g4; var odd = g1 + g3;
-        var even4 = g0 + Four * g2 + Sixteen * g4; var odd4 = Two * g1 + Two * Four * g3;
-        y[0] = Quarter * g0;
-        y[1] = -Sixth * (even + odd);
-        y[2] = -Sixth * (even - odd);
-        y[3] = TwentyFourth * (even4 + odd4);
-        y[4] = TwentyFourth * (even4 - odd4);
+        var even4 = g0 + 4f * g2 + 16f * g4; var odd4 = 2f * g1 + 2f * 4f * g3;
+        y[0] = 0.25f * g0;
+        y[1] = -(1f / 6) * (even + odd);
+        y[2] = -(1f / 6) * (even - odd);
+        y[3] = (1f / 24) * (even4 + odd4);
+        y[4] = (1f / 24) * (even4 - odd4);
         y[5] = g4;
     }
 
     /// <summary>Gᵀ x for x[0..6) into y[0..5) (y may be x): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gt(Vector256<float>* x, Vector256<float>* y)
+    private static void Gt<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4]; var x0 = x[0]; var x5 = x[5];
-        y[0] = Quarter * x0 - Sixth * s + TwentyFourth * p;
-        y[1] = Twelfth * q - Sixth * d;
-        y[2] = Sixth * (p - s);
-        y[3] = Third * q - Sixth * d;
-        y[4] = TwoThirds * p - Sixth * s + x5;
+        y[0] = 0.25f * x0 - (1f / 6) * s + (1f / 24) * p;
+        y[1] = (1f / 12) * q - (1f / 6) * d;
+        y[2] = (1f / 6) * (p - s);
+        y[3] = (1f / 3) * q - (1f / 6) * d;
+        y[4] = (2f / 3) * p - (1f / 6) * s + x5;
     }
 }
 
@@ -325,16 +356,14 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 {
     public static int M => 4;
     public static int R => 3;
-    private static readonly Vector256<float> Two = Vector256.Create(2f), Four = Vector256.Create(4f), Eight = Vector256.Create(8f),
-        Quarter = Vector256.Create(0.25f), Sixth = Vector256.Create(1f / 6), Twelfth = Vector256.Create(1f / 12), TwentyFourth = Vector256.Create(1f / 24);
 
-    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes => WinogradF2x5.Input<L>(d, row, px, v, step);
+    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L> => WinogradF2x5.Input<L>(d, row, px, v, step);
 
-    public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
+    public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Vector256<float>* s = stackalloc Vector256<float>[24];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* s = stackalloc L[24];
+        L* x = stackalloc L[6];
         for (int b = 0; b < 6; b++, m += step)
         {
             for (int a = 0; a < 6; a++) x[a] = L.Load(m + 6 * a * step);
@@ -347,11 +376,11 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
         }
     }
 
-    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
+    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[24];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* t = stackalloc L[24];
+        L* x = stackalloc L[6];
         for (int i = 0; i < 4; i++, dy += row)
         {
             for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
@@ -365,11 +394,11 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
         }
     }
 
-    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
+    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        Vector256<float>* gg = stackalloc Vector256<float>[18];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* gg = stackalloc L[18];
+        L* x = stackalloc L[6];
         for (int q = 0; q < 3; q++)
         {
             G(L.Load(g + q * gStep), L.Load(g + (3 + q) * gStep), L.Load(g + (6 + q) * gStep), x);
@@ -382,11 +411,11 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
         }
     }
 
-    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
+    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Vector256<float>* e = stackalloc Vector256<float>[18];
-        Vector256<float>* x = stackalloc Vector256<float>[6];
+        L* e = stackalloc L[18];
+        L* x = stackalloc L[6];
         for (int a = 0; a < 6; a++, du += 6 * step)
         {
             for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
@@ -402,44 +431,44 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>Aᵀ x into y[0], y[stride], y[2·stride], y[3·stride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void At(Vector256<float>* x, Vector256<float>* y, int stride)
+    private static void At<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
     {
         var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4];
         y[0] = x[0] + s12 + s34;
-        y[stride] = d12 + Two * d34;
-        y[2 * stride] = s12 + Four * s34;
-        y[3 * stride] = d12 + Eight * d34 + x[5];
+        y[stride] = d12 + 2f * d34;
+        y[2 * stride] = s12 + 4f * s34;
+        y[3 * stride] = d12 + 8f * d34 + x[5];
     }
 
     /// <summary>A q for q = x[0..4) into y[0..6) (y may be x): (q0, Σ q, Σ (−1)ⁱ qᵢ, Σ 2ⁱ qᵢ, Σ (−2)ⁱ qᵢ, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A(Vector256<float>* x, Vector256<float>* y)
+    private static void A<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
         var even = q0 + q2; var odd = q1 + q3;
-        var even2 = q0 + Four * q2; var odd2 = Two * q1 + Eight * q3;
+        var even2 = q0 + 4f * q2; var odd2 = 2f * q1 + 8f * q3;
         y[0] = q0; y[1] = even + odd; y[2] = even - odd; y[3] = even2 + odd2; y[4] = even2 - odd2; y[5] = q3;
     }
 
     /// <summary>G g into y[0..6).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2, Vector256<float>* y)
+    private static void G<L>(L g0, L g1, L g2, L* y) where L : unmanaged, ILanes<L>
     {
-        var even = g0 + g2; var even4 = g0 + Four * g2; var odd2 = Two * g1;
-        y[0] = Quarter * g0;
-        y[1] = -Sixth * (even + g1);
-        y[2] = -Sixth * (even - g1);
-        y[3] = TwentyFourth * (even4 + odd2);
-        y[4] = TwentyFourth * (even4 - odd2);
+        var even = g0 + g2; var even4 = g0 + 4f * g2; var odd2 = 2f * g1;
+        y[0] = 0.25f * g0;
+        y[1] = -(1f / 6) * (even + g1);
+        y[2] = -(1f / 6) * (even - g1);
+        y[3] = (1f / 24) * (even4 + odd2);
+        y[4] = (1f / 24) * (even4 - odd2);
         y[5] = g2;
     }
 
     /// <summary>Gᵀ x for x[0..6): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>) Gt(Vector256<float>* x)
+    private static (L, L, L) Gt<L>(L* x) where L : unmanaged, ILanes<L>
     {
         var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4];
-        return (Quarter * x[0] - Sixth * s + TwentyFourth * p, Twelfth * q - Sixth * d, Sixth * (p - s) + x[5]);
+        return (0.25f * x[0] - (1f / 6) * s + (1f / 24) * p, (1f / 12) * q - (1f / 6) * d, (1f / 6) * (p - s) + x[5]);
     }
 }
 
@@ -465,18 +494,12 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
 {
     public static int M => 4;
     public static int R => 5;
-    private static readonly Vector256<float> Half = Vector256.Create(0.5f), Quarter = Vector256.Create(0.25f), Eighth = Vector256.Create(0.125f),
-        Two = Vector256.Create(2f), Four = Vector256.Create(4f), Five = Vector256.Create(5f), Eight = Vector256.Create(8f), Sixteen = Vector256.Create(16f),
-        FiveHalves = Vector256.Create(2.5f), FiveQuarters = Vector256.Create(1.25f), SeventeenQuarters = Vector256.Create(4.25f), TwentyOneQuarters = Vector256.Create(5.25f),
-        TwoNinths = Vector256.Create(2f / 9), Ninetieth = Vector256.Create(1f / 90), TwoFortyFifths = Vector256.Create(2f / 45),
-        FortyFifth = Vector256.Create(1f / 45), FourFortyFifths = Vector256.Create(4f / 45), EightFortyFifths = Vector256.Create(8f / 45),
-        SixteenFortyFifths = Vector256.Create(16f / 45), ThirtyTwoFortyFifths = Vector256.Create(32f / 45);
 
-    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : ILanes
+    public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[8a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[64];
-        Vector256<float>* x = stackalloc Vector256<float>[8];
+        L* t = stackalloc L[64];
+        L* x = stackalloc L[8];
         for (int b = 0; b < 8; b++, d += px)
         {
             for (int a = 0; a < 8; a++) x[a] = L.Load(d + a * row);
@@ -489,11 +512,11 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
         }
     }
 
-    public static void Output<L>(float* m, long step, float* y, long row, long px, Vector256<float> bias) where L : ILanes
+    public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        Vector256<float>* s = stackalloc Vector256<float>[32];
-        Vector256<float>* x = stackalloc Vector256<float>[8];
+        L* s = stackalloc L[32];
+        L* x = stackalloc L[8];
         for (int b = 0; b < 8; b++, m += step)
         {
             for (int a = 0; a < 8; a++) x[a] = L.Load(m + 8 * a * step);
@@ -506,11 +529,11 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
         }
     }
 
-    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : ILanes
+    public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[8a + b].
-        Vector256<float>* t = stackalloc Vector256<float>[32];
-        Vector256<float>* x = stackalloc Vector256<float>[8];
+        L* t = stackalloc L[32];
+        L* x = stackalloc L[8];
         for (int i = 0; i < 4; i++, dy += row)
         {
             for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
@@ -524,11 +547,11 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
         }
     }
 
-    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : ILanes
+    public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[8a + b].
-        Vector256<float>* gg = stackalloc Vector256<float>[40];
-        Vector256<float>* x = stackalloc Vector256<float>[8];
+        L* gg = stackalloc L[40];
+        L* x = stackalloc L[8];
         for (int q = 0; q < 5; q++)
         {
             for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
@@ -543,11 +566,11 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
         }
     }
 
-    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : ILanes
+    public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        Vector256<float>* e = stackalloc Vector256<float>[40];
-        Vector256<float>* x = stackalloc Vector256<float>[8];
+        L* e = stackalloc L[40];
+        L* x = stackalloc L[8];
         for (int a = 0; a < 8; a++, du += 8 * step)
         {
             for (int b = 0; b < 8; b++) x[b] = L.Load(du + b * step);
@@ -563,70 +586,70 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
 
     /// <summary>Bᵀ x into y[0], y[stride], …, y[7·stride]: rows 1-6 in pairs that differ only in the sign of the odd taps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Bt(Vector256<float>* x, Vector256<float>* y, int stride)
+    private static void Bt<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
     {
         var (x0, x1, x2, x3, x4, x5, x6, x7) = (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-        y[0] = x6 - x0 + TwentyOneQuarters * (x2 - x4);
-        y[7 * stride] = x7 - x1 + TwentyOneQuarters * (x3 - x5);
-        var even = x2 + x6 - SeventeenQuarters * x4; var odd = x1 + x5 - SeventeenQuarters * x3;
+        y[0] = x6 - x0 + 5.25f * (x2 - x4);
+        y[7 * stride] = x7 - x1 + 5.25f * (x3 - x5);
+        var even = x2 + x6 - 4.25f * x4; var odd = x1 + x5 - 4.25f * x3;
         y[stride] = even + odd; y[2 * stride] = even - odd;
-        even = Quarter * x2 - FiveQuarters * x4 + x6; odd = Half * x1 - FiveHalves * x3 + Two * x5;
+        even = 0.25f * x2 - 1.25f * x4 + x6; odd = 0.5f * x1 - 2.5f * x3 + 2f * x5;
         y[3 * stride] = even + odd; y[4 * stride] = even - odd;
-        even = Four * x2 - Five * x4 + x6; odd = Two * x1 - FiveHalves * x3 + Half * x5;
+        even = 4f * x2 - 5f * x4 + x6; odd = 2f * x1 - 2.5f * x3 + 0.5f * x5;
         y[5 * stride] = even + odd; y[6 * stride] = even - odd;
     }
 
     /// <summary>Aᵀ x for x[0..8) into y[0], y[stride], y[2·stride], y[3·stride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void At(Vector256<float>* x, Vector256<float>* y, int stride)
+    private static void At<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
     {
         var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
         y[0] = x[0] + s12 + s34 + s56;
-        y[stride] = d12 + Two * d34 + Half * d56;
-        y[2 * stride] = s12 + Four * s34 + Quarter * s56;
-        y[3 * stride] = d12 + Eight * d34 + Eighth * d56 + x[7];
+        y[stride] = d12 + 2f * d34 + 0.5f * d56;
+        y[2 * stride] = s12 + 4f * s34 + 0.25f * s56;
+        y[3 * stride] = d12 + 8f * d34 + 0.125f * d56 + x[7];
     }
 
     /// <summary>A q for q = x[0..4) into y[0..8) (y may be x): (q0, Σ pⁱ qᵢ for p = 1, −1, 2, −2, ½, −½, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A(Vector256<float>* x, Vector256<float>* y)
+    private static void A<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
         var even1 = q0 + q2; var odd1 = q1 + q3;
-        var even2 = q0 + Four * q2; var odd2 = Two * q1 + Eight * q3;
-        var evenHalf = q0 + Quarter * q2; var oddHalf = Half * q1 + Eighth * q3;
+        var even2 = q0 + 4f * q2; var odd2 = 2f * q1 + 8f * q3;
+        var evenHalf = q0 + 0.25f * q2; var oddHalf = 0.5f * q1 + 0.125f * q3;
         y[0] = q0; y[1] = even1 + odd1; y[2] = even1 - odd1; y[3] = even2 + odd2; y[4] = even2 - odd2;
         y[5] = evenHalf + oddHalf; y[6] = evenHalf - oddHalf; y[7] = q3;
     }
 
     /// <summary>G g for g = x[0..5) into y[0..8) (y may be x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G(Vector256<float>* x, Vector256<float>* y)
+    private static void G<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
         var even1 = g0 + g2 + g4; var odd1 = g1 + g3;
-        var even2 = g0 + Four * g2 + Sixteen * g4; var odd2 = Two * g1 + Eight * g3;
-        var evenHalf = Sixteen * g0 + Four * g2 + g4; var oddHalf = Eight * g1 + Two * g3;
+        var even2 = g0 + 4f * g2 + 16f * g4; var odd2 = 2f * g1 + 8f * g3;
+        var evenHalf = 16f * g0 + 4f * g2 + g4; var oddHalf = 8f * g1 + 2f * g3;
         y[0] = -g0;
-        y[1] = -TwoNinths * (even1 + odd1);
-        y[2] = -TwoNinths * (even1 - odd1);
-        y[3] = Ninetieth * (even2 + odd2);
-        y[4] = Ninetieth * (even2 - odd2);
-        y[5] = TwoFortyFifths * (evenHalf + oddHalf);
-        y[6] = TwoFortyFifths * (evenHalf - oddHalf);
+        y[1] = -(2f / 9) * (even1 + odd1);
+        y[2] = -(2f / 9) * (even1 - odd1);
+        y[3] = (1f / 90) * (even2 + odd2);
+        y[4] = (1f / 90) * (even2 - odd2);
+        y[5] = (2f / 45) * (evenHalf + oddHalf);
+        y[6] = (2f / 45) * (evenHalf - oddHalf);
         y[7] = g4;
     }
 
     /// <summary>Gᵀ x for x[0..8) into y[0..5) (y may be x): with sᵢ, dᵢ the sums and differences of the pairs (1, 2), (3, 4), (5, 6).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gt(Vector256<float>* x, Vector256<float>* y)
+    private static void Gt<L>(L* x, L* y) where L : unmanaged, ILanes<L>
     {
         var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
-        var x0 = x[0]; var x7 = x[7]; var s = TwoNinths * s12; var d = TwoNinths * d12;
-        y[0] = Ninetieth * s34 + ThirtyTwoFortyFifths * s56 - x0 - s;
-        y[1] = FortyFifth * d34 + SixteenFortyFifths * d56 - d;
-        y[2] = TwoFortyFifths * s34 + EightFortyFifths * s56 - s;
-        y[3] = FourFortyFifths * (d34 + d56) - d;
-        y[4] = EightFortyFifths * s34 + TwoFortyFifths * s56 - s + x7;
+        var x0 = x[0]; var x7 = x[7]; var s = (2f / 9) * s12; var d = (2f / 9) * d12;
+        y[0] = (1f / 90) * s34 + (32f / 45) * s56 - x0 - s;
+        y[1] = (1f / 45) * d34 + (16f / 45) * d56 - d;
+        y[2] = (2f / 45) * s34 + (8f / 45) * s56 - s;
+        y[3] = (4f / 45) * (d34 + d56) - d;
+        y[4] = (8f / 45) * s34 + (2f / 45) * s56 - s + x7;
     }
 }
