@@ -167,7 +167,7 @@ internal readonly struct ConvChunks
     /// An image of a K block of output pixels or more is a whole product on its own: one image a chunk, whose product
     /// already is its NCHW output, so the chunk layout's scatter and gather (two passes over the output) go. Measured
     /// (ResNet-18 training step, four alternated pairs): 1.05-1.13x, median 1.10; its 1x1 stride-2 shortcut at 32x32
-    /// 10 -> 4 ms forward, 18 -> 11 ms backward; conv1 (three channels in) 12.7 -> 9.5 ms forward.
+    /// 7-10 -> 4 ms forward, 18-19 -> 11 ms backward; conv1 (three channels in) 12.7 -> 9.5 ms forward.
     /// </summary>
     public ConvChunks(int n, ConvGeometry g)
     {
