@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace DeepPassport.Engine.Kernels;
 
@@ -7,8 +8,8 @@ namespace DeepPassport.Engine.Kernels;
 /// The one place that runs work in parallel. Operators parallelise at one level only (over the batch, or
 /// over GEMM blocks for a single large product), never nested; <see cref="Degree"/> is the user's --threads.
 /// <para>
-/// Loops run on a team of <see cref="Degree"/> − 1 dedicated threads plus the caller, which take the indices one at a
-/// time from a shared counter. The team spins briefly before it sleeps, as OpenMP runtimes do: the engine's loops are
+/// Loops run on a team of <see cref="Degree"/> − 1 dedicated threads plus the caller, which take the indices in runs
+/// (<see cref="Team.Grain"/>) from a shared counter. The team spins briefly before it sleeps, as OpenMP runtimes do: the engine's loops are
 /// often a millisecond or less (a convolution of a few small images), and the thread pool's wake-up latency made such
 /// loops run almost serially (measured: an ISN training step 1.07x faster on 2 threads than on 1).
 /// When another thread already drives the team, a loop falls back to <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
@@ -103,7 +104,8 @@ public static class Parallelism
     {
         private const double SpinMicroseconds = 50;
         private readonly object _sleep = new();
-        private int _generation, _next, _to, _running;
+        private int _generation, _to, _running, _grain;
+        private Counter _next;   // on a cache line of its own: the spinning threads poll _running and _generation
         private Action<int>? _body;
         private Exception? _error;
         private volatile bool _stopped;
@@ -122,7 +124,8 @@ public static class Parallelism
             _body = body;
             _error = null;
             _to = to;
-            _next = from;
+            _grain = Grain(to - from, Size + 1);
+            _next.Value = from;
             Volatile.Write(ref _running, Size);
             lock (_sleep)
             {
@@ -143,16 +146,27 @@ public static class Parallelism
             lock (_sleep) { _generation++; Monitor.PulseAll(_sleep); }
         }
 
+        /// <summary>
+        /// Indices taken at a time: enough that each thread goes to the shared counter about <see cref="TakesPerThread"/>
+        /// times. One at a time, a batch norm's loop over 64 x 512 planes of 16 pixels spent more on the counter than on
+        /// the planes: the locked add on it was 8 % of a ResNet-18 training step.
+        /// </summary>
+        public static int Grain(int count, int threads) => Math.Max(1, count / (threads * TakesPerThread));
+
+        private const int TakesPerThread = 8;
+
         private void Take(Action<int> body)
         {
             try
             {
-                for (int i = Interlocked.Increment(ref _next) - 1; i < _to; i = Interlocked.Increment(ref _next) - 1) body(i);
+                int grain = _grain;
+                for (int i = Interlocked.Add(ref _next.Value, grain) - grain; i < _to; i = Interlocked.Add(ref _next.Value, grain) - grain)
+                    for (int j = i, end = Math.Min(_to, i + grain); j < end; j++) body(j);
             }
             catch (Exception e)
             {
                 Interlocked.CompareExchange(ref _error, e, null);
-                Volatile.Write(ref _next, _to);   // the others stop taking new indices
+                Volatile.Write(ref _next.Value, _to);   // the others stop taking new indices
             }
         }
 
@@ -176,5 +190,12 @@ public static class Parallelism
                 Interlocked.Decrement(ref _running);
             }
         }
+    }
+
+    /// <summary>An int alone on its 64-byte line (and off its neighbours' lines).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Counter
+    {
+        [FieldOffset(64)] public int Value;
     }
 }
