@@ -129,25 +129,36 @@ public static unsafe class Gemm
     };
 
     /// <summary>
+    /// Products with at most this many columns read A in place (AVX-512 only; a last panel of fewer than 8 rows is
+    /// still packed): a packed panel of A would serve only n / 32 panels of B, and packing it costs about as much as
+    /// reading it (the Winograd products of ResNet-18's 64-channel layers, n = 64, spent 11 % of their time packing A).
+    /// </summary>
+    private const int InPlaceMaxColumns = 128;
+
+    /// <summary>
     /// One K-block of the product, split into M-blocks that may run on different threads. A comes packed for this
-    /// K block (panel of rows i at i * kc) or is packed here block by block. With <paramref name="store"/> (the first K
-    /// block of a product that does not accumulate) the tiles overwrite C instead of adding to it.
+    /// K block (panel of rows i at i * kc), is packed here block by block, or is read in place (<see cref="InPlaceMaxColumns"/>).
+    /// With <paramref name="store"/> (the first K block of a product that does not accumulate) the tiles overwrite C
+    /// instead of adding to it.
     /// </summary>
     private readonly struct Job(Isa isa, bool transA, float* a, float* aPacked, float* bPack, float* c, int m, int n, int k, int ldc, int p0, int kc, int mr, int nr, bool store)
     {
         private readonly nint _a = (nint)a, _aPacked = (nint)aPacked, _bPack = (nint)bPack, _c = (nint)c;
+        private readonly bool _inPlace = aPacked is null && isa == Isa.Avx512 && n <= InPlaceMaxColumns;
 
         public void RunBlock(int ib)
         {
             int i0 = ib * MC, mc = Math.Min(MC, m - i0);
-            int mPanels = (mc + mr - 1) / mr;
-            float[]? aPack = _aPacked == 0 ? ArrayPoolF.Rent(mPanels * mr * kc + 16) : null;
+            int mPanels = (mc + mr - 1) / mr, full = mc / mr * mr;
+            // In place, only a last partial panel is packed (at the start of the buffer).
+            float[]? aPack = _aPacked != 0 || (_inPlace && full == mc) ? null : ArrayPoolF.Rent((_inPlace ? 1 : mPanels) * mr * kc + 16);
             Span<float> edge = stackalloc float[8 * 32 + 16];
             fixed (float* pOwn = aPack, pedge0 = edge)
             {
                 float* pap = Align64(pOwn), pedge = Align64(pedge0);
-                if (aPack is not null) PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
-                else pap = (float*)_aPacked + (long)i0 * kc;
+                if (_aPacked != 0) pap = (float*)_aPacked + (long)i0 * kc;
+                else if (!_inPlace) PackA(transA, (float*)_a, m, k, i0, mc, p0, kc, mr, pap);
+                else if (full < mc) PackA(transA, (float*)_a, m, k, i0 + full, mc - full, p0, kc, mr, pap);
                 for (int j0 = 0; j0 < n; j0 += nr)
                 {
                     int nrr = Math.Min(nr, n - j0);
@@ -155,13 +166,18 @@ public static unsafe class Gemm
                     for (int ii = 0; ii < mc; ii += mr)
                     {
                         int mrr = Math.Min(mr, mc - ii);
-                        float* ap = pap + (long)(ii / mr) * mr * kc;
+                        // Element (r, p) of this panel of op(A) is at ap[r·rs + p·ps].
+                        float* ap; nint rs = 1, ps = mr;
+                        if (!_inPlace) ap = pap + (long)(ii / mr) * mr * kc;
+                        else if (ii == full) ap = pap;
+                        else if (transA) { ap = (float*)_a + (long)p0 * m + i0 + ii; ps = m; }
+                        else { ap = (float*)_a + (long)(i0 + ii) * k + p0; rs = k; ps = 1; }
                         float* cTile = (float*)_c + (long)(i0 + ii) * ldc + j0;
-                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, bp, cTile, ldc, store);
+                        if (mrr == mr && nrr == nr) Kernel(isa, kc, ap, rs, ps, bp, cTile, ldc, store);
                         else
                         {
                             // Edge tile: compute a full tile into scratch, then store or add the valid part.
-                            Kernel(isa, kc, ap, bp, pedge, nr, store: true);
+                            Kernel(isa, kc, ap, rs, ps, bp, pedge, nr, store: true);
                             for (int r = 0; r < mrr; r++)
                             {
                                 float* cr = cTile + (long)r * ldc, er = pedge + r * nr;
@@ -198,12 +214,14 @@ public static unsafe class Gemm
         return dst;
     }
 
+    /// <summary>One tile by the ISA's micro-kernel; element (r, p) of the A panel at ap[r·rs + p·ps] (packed unless AVX-512).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(Isa isa, int kc, float* ap, float* bp, float* c, int ldc, bool store)
+    private static void Kernel(Isa isa, int kc, float* ap, nint rs, nint ps, float* bp, float* c, int ldc, bool store)
     {
         switch (isa)
         {
-            case Isa.Avx512: Kernel8x32(kc, ap, bp, c, ldc, store); break;
+            case Isa.Avx512 when rs == 1 && ps == 8: Kernel8x32(kc, ap, bp, c, ldc, store); break;
+            case Isa.Avx512: Kernel8x32InPlace(kc, ap, rs, ps, bp, c, ldc, store); break;
             case Isa.Avx2Fma: Kernel6x16(kc, ap, bp, c, ldc, store); break;
             default: Kernel4x4(kc, ap, bp, c, ldc, store); break;
         }
@@ -293,48 +311,89 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>C[8 x 32] += Apanel * Bpanel (= with <paramref name="store"/>) with 16 zmm accumulators.</summary>
+    /// <summary>C[8 x 32] += Apanel * Bpanel (= with <paramref name="store"/>) with 16 zmm accumulators; A packed, (r, p) at ap[8p + r].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
-        // Ask for the C tile now: its rows are far apart (often in L3), and the loads at the end would stall.
+        PrefetchTile(c, ldc);
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        // Two steps of p a trip, so the loop's own instructions (pointer bumps, compare, branch) take half the issue
+        // slots they would; an odd kc ends with one more step. With rs = 1 every row is a fixed offset from ap.
+        float* end = ap + 8 * (kc & ~1);
+        for (; ap < end; ap += 16, bp += 64)
+        {
+            Step8x32(ap, ap + 3, ap + 6, 1, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+            Step8x32(ap + 8, ap + 11, ap + 14, 1, bp + 32, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+        }
+        if ((kc & 1) != 0)
+            Step8x32(ap, ap + 3, ap + 6, 1, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+        PutTile8x32(c, ldc, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
+    }
+
+    /// <summary>
+    /// <see cref="Kernel8x32"/> with A read in place: element (r, p) of the panel at a[r·rs + p·ps], from op(A) = Aᵀ
+    /// (rs 1, ps = A's row length) or from A itself (rs = its row length, ps 1). A kernel of its own: taking the packed
+    /// panel as rs 1, ps 8 through this one made ResNet-18's 512-channel convolution 7 % slower (alternated in one process).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
+    private static void Kernel8x32InPlace(int kc, float* a, nint rs, nint ps, float* bp, float* c, int ldc, bool store)
+    {
+        PrefetchTile(c, ldc);
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        // Rows 0-2, 3-5 and 6-7 are read from three pointers, each at +0, +rs, +2rs: x86 addresses scale an index by
+        // 1, 2, 4 or 8 only.
+        float* a0 = a, a3 = a + 3 * rs, a6 = a + 6 * rs;
+        float* end = a + ps * (kc & ~1);
+        for (; a0 < end; a0 += 2 * ps, a3 += 2 * ps, a6 += 2 * ps, bp += 64)
+        {
+            Step8x32(a0, a3, a6, rs, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+            Step8x32(a0 + ps, a3 + ps, a6 + ps, rs, bp + 32, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+        }
+        if ((kc & 1) != 0)
+            Step8x32(a0, a3, a6, rs, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+        PutTile8x32(c, ldc, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
+    }
+
+    /// <summary>Asks for the C tile before the products: its rows are far apart (often in L3), and the loads at the end would stall.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc)
+    {
         for (int r = 0; r < 8; r++)
         {
             Sse.Prefetch0(c + (long)r * ldc);
             Sse.Prefetch0(c + (long)r * ldc + 31);
         }
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
-            c60 = default, c61 = default, c70 = default, c71 = default;
-        // Two steps of p a trip, so the loop's own instructions (pointer bumps, compare, branch) take half the issue
-        // slots they would; an odd kc ends with one more step.
-        float* end = ap + 8 * (kc & ~1);
-        for (; ap < end; ap += 16, bp += 64)
-        {
-            Step8x32(ap, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
-            Step8x32(ap + 8, bp + 32, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
-        }
-        if ((kc & 1) != 0)
-            Step8x32(ap, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+    }
+
+    /// <summary>The 8 x 32 tile's rows into C (added to it unless <paramref name="store"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutTile8x32(float* c, int ldc, bool store, Vector512<float> c00, Vector512<float> c01, Vector512<float> c10, Vector512<float> c11,
+        Vector512<float> c20, Vector512<float> c21, Vector512<float> c30, Vector512<float> c31, Vector512<float> c40, Vector512<float> c41,
+        Vector512<float> c50, Vector512<float> c51, Vector512<float> c60, Vector512<float> c61, Vector512<float> c70, Vector512<float> c71)
+    {
         Put512(c, c00, c01, store); c += ldc; Put512(c, c10, c11, store); c += ldc; Put512(c, c20, c21, store); c += ldc; Put512(c, c30, c31, store); c += ldc;
         Put512(c, c40, c41, store); c += ldc; Put512(c, c50, c51, store); c += ldc; Put512(c, c60, c61, store); c += ldc; Put512(c, c70, c71, store);
     }
 
-    /// <summary>One step p of the 8 x 32 tile: row r += ap[r] * bp[0:32].</summary>
+    /// <summary>One step p of the 8 x 32 tile: row r += A[r] * bp[0:32], rows 0-2 at a0 + {0, rs, 2rs}, 3-5 at a3 + …, 6-7 at a6 + ….</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step8x32(float* ap, float* bp, ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c10, ref Vector512<float> c11,
+    private static void Step8x32(float* a0, float* a3, float* a6, nint rs, float* bp, ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c10, ref Vector512<float> c11,
         ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c40, ref Vector512<float> c41,
         ref Vector512<float> c50, ref Vector512<float> c51, ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c70, ref Vector512<float> c71)
     {
         var b0 = Vector512.Load(bp); var b1 = Vector512.Load(bp + 16);
-        var a = Vector512.Create(ap[0]); c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
-        a = Vector512.Create(ap[1]); c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
-        a = Vector512.Create(ap[2]); c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
-        a = Vector512.Create(ap[3]); c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
-        a = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
-        a = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
-        a = Vector512.Create(ap[6]); c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
-        a = Vector512.Create(ap[7]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+        var a = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+        a = Vector512.Create(a0[rs]); c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+        a = Vector512.Create(*(float*)((byte*)a0 + 8 * rs)); c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+        a = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+        a = Vector512.Create(a3[rs]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+        a = Vector512.Create(*(float*)((byte*)a3 + 8 * rs)); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+        a = Vector512.Create(a6[0]); c60 = Vector512.FusedMultiplyAdd(a, b0, c60); c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+        a = Vector512.Create(a6[rs]); c70 = Vector512.FusedMultiplyAdd(a, b0, c70); c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
     }
 
     /// <summary>One row of a tile: c[0:32] = (v0, v1), or += when not <paramref name="store"/>.</summary>
