@@ -10,7 +10,7 @@ namespace DeepPassport.Engine.Kernels;
 /// Channels are the innermost (fastest) index of V, M and U, so each tile transform runs on 16 channels at once (with
 /// AVX-512), then 8, then one at a time for a tail; images go in and out through a transpose to pixel-major (HWC) order. A chunk of
 /// images has <c>cols</c> tiles in all; tile (ty, tx) of an H x W image (H, W multiples of m) whose tiles start at
-/// <c>first</c> is row first + ty·(W/m) + tx of V[ξ] and M[ξ], and V[ξ + 1] starts cols x C floats after V[ξ].
+/// <c>first</c> is row first + ty·(W/m) + tx of V[ξ] and M[ξ], and V[ξ + 1] starts <see cref="PositionStride"/> floats after V[ξ].
 /// </para>
 /// </summary>
 internal static unsafe class WinogradTransforms
@@ -20,6 +20,12 @@ internal static unsafe class WinogradTransforms
 
     /// <summary>Tiles of one H x W image.</summary>
     public static int Tiles<T>(int h, int w) where T : IWinogradScheme => h / T.M * (w / T.M);
+
+    /// <summary>
+    /// Floats from V[ξ] to V[ξ + 1] (and M[ξ] to M[ξ + 1]) for C channels of <paramref name="cols"/> tiles: cols·C rounded
+    /// up to whole 64-byte lines, so that every V[ξ] of an aligned buffer starts on a line.
+    /// </summary>
+    public static int PositionStride(int channels, int cols) => (cols * channels + 15) & ~15;
 
     /// <summary>Floats of the pixel-major scratch the image transforms need for C channels of an H x W image.</summary>
     public static int ScratchLength<T>(int channels, int h, int w) where T : IWinogradScheme
@@ -32,7 +38,7 @@ internal static unsafe class WinogradTransforms
     public static void Input<T>(ReadOnlySpan<float> x, Span<float> v, int channels, int h, int w, int cols, int first, Span<float> scratch) where T : IWinogradScheme
     {
         int pad = (T.R - 1) / 2, pw = w + 2 * pad, tw = w / T.M, c16 = Wide ? channels / 16 * 16 : 0, c8 = channels / 8 * 8;
-        long step = (long)cols * channels;   // from V[ξ] to V[ξ + 1]
+        long step = PositionStride(channels, cols);
         long rowLength = (long)pw * channels;
         fixed (float* px = x, pv = v, ps = scratch)
         {
@@ -69,7 +75,7 @@ internal static unsafe class WinogradTransforms
     public static void Output<T>(ReadOnlySpan<float> m, Span<float> y, int channels, int h, int w, int cols, int first, ReadOnlySpan<float> bias, Span<float> scratch) where T : IWinogradScheme
     {
         int tw = w / T.M, c16 = Wide ? channels / 16 * 16 : 0, c8 = channels / 8 * 8;
-        long step = (long)cols * channels;
+        long step = PositionStride(channels, cols);
         fixed (float* pm = m, py = y, ps = scratch, pb = bias)
         {
             for (int ty = 0; ty < h / T.M; ty++)
@@ -94,7 +100,7 @@ internal static unsafe class WinogradTransforms
     public static void OutputAdjoint<T>(ReadOnlySpan<float> dy, Span<float> dm, int channels, int h, int w, int cols, int first, Span<float> scratch) where T : IWinogradScheme
     {
         int tw = w / T.M, c16 = Wide ? channels / 16 * 16 : 0, c8 = channels / 8 * 8;
-        long step = (long)cols * channels;
+        long step = PositionStride(channels, cols);
         fixed (float* pd = dy, pm = dm, ps = scratch)
         {
             Transpose(pd, (long)h * w, ps, channels, channels, h * w);

@@ -64,20 +64,21 @@ public static partial class F
         {
             var sum = du[t] = ArrayPoolF.Rent(uSize);
             sum.AsSpan(0, uSize).Clear();
-            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)));
+            // V, dM and the scratch start on 64-byte lines (ArrayPoolF.RentAligned), as every V[ξ] and dM[ξ] in them does.
+            float[] scratch = ArrayPoolF.RentAligned(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)), out int s0);
             for (int c = t; c < plan.Count; c += workers)
             {
                 var (first, count) = plan.Range(c);
-                int cols = count * tiles;
-                float[] v = ArrayPoolF.Rent(positions * g.InC * cols), dm = ArrayPoolF.Rent(positions * g.OutC * cols);
+                int cols = count * tiles, vStep = W.PositionStride(g.InC, cols), mStep = W.PositionStride(g.OutC, cols);
+                float[] v = ArrayPoolF.RentAligned(positions * vStep, out int v0), dm = ArrayPoolF.RentAligned(positions * mStep, out int m0);
                 for (int i = 0; i < count; i++)
                 {
-                    W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v, g.InC, h, w, cols, i * tiles, scratch);
-                    W.OutputAdjoint<T>(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm, g.OutC, h, w, cols, i * tiles, scratch);
+                    W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v.AsSpan(v0), g.InC, h, w, cols, i * tiles, scratch.AsSpan(s0));
+                    W.OutputAdjoint<T>(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm.AsSpan(m0), g.OutC, h, w, cols, i * tiles, scratch.AsSpan(s0));
                 }
                 // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
                 for (int xi = 0; xi < positions; xi++)
-                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(xi * g.InC * cols), dm.AsSpan(xi * g.OutC * cols),
+                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(v0 + xi * vStep), dm.AsSpan(m0 + xi * mStep),
                         sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
                 ArrayPoolF.Return(v);
                 ArrayPoolF.Return(dm);
@@ -111,13 +112,14 @@ public static partial class F
         Parallelism.For(0, plan.Count, c =>
         {
             var (first, count) = plan.Range(c);
-            int cols = count * tiles;
-            float[] v = ArrayPoolF.Rent(positions * inC * cols), m = ArrayPoolF.Rent(positions * outC * cols);
-            float[] scratch = ArrayPoolF.Rent(Math.Max(W.ScratchLength<T>(inC, h, w), W.ScratchLength<T>(outC, h, w)));
-            for (int i = 0; i < count; i++) W.Input<T>(input.AsSpan((first + i) * inSize, inSize), v, inC, h, w, cols, i * tiles, scratch);
+            int cols = count * tiles, vStep = W.PositionStride(inC, cols), mStep = W.PositionStride(outC, cols);
+            // V, M and the scratch start on 64-byte lines (ArrayPoolF.RentAligned), as every V[ξ] and M[ξ] in them does.
+            float[] v = ArrayPoolF.RentAligned(positions * vStep, out int v0), m = ArrayPoolF.RentAligned(positions * mStep, out int m0);
+            float[] scratch = ArrayPoolF.RentAligned(Math.Max(W.ScratchLength<T>(inC, h, w), W.ScratchLength<T>(outC, h, w)), out int s0);
+            for (int i = 0; i < count; i++) W.Input<T>(input.AsSpan((first + i) * inSize, inSize), v.AsSpan(v0), inC, h, w, cols, i * tiles, scratch.AsSpan(s0));
             for (int xi = 0; xi < positions; xi++)
-                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(xi * inC * cols, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(xi * outC * cols, outC * cols), false);
-            for (int i = 0; i < count; i++) W.Output<T>(m, output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch);
+                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(v0 + xi * vStep, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(m0 + xi * mStep, outC * cols), false);
+            for (int i = 0; i < count; i++) W.Output<T>(m.AsSpan(m0), output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch.AsSpan(s0));
             ArrayPoolF.Return(v);
             ArrayPoolF.Return(m);
             ArrayPoolF.Return(scratch);
