@@ -217,6 +217,10 @@ def gen_elementwise():
     op_fixture("tanh", lambda x: torch.tanh(x), {"x": randn(2, 3, 4)}, desc="out = tanh(x)")
     seed_for("relu")
     op_fixture("relu", lambda x: torch.relu(x), {"x": away(randn(2, 3, 4), [0.0])}, desc="out = relu(x), |x| >= 0.05")
+    seed_for("add_relu")
+    y = randn(2, 4, 3, 3)
+    op_fixture("add_relu", lambda x, y: torch.relu(x + y), {"x": away(randn(2, 4, 3, 3), [0.0]) - y, "y": y},
+               desc="out = relu(x + y) (the fused end of a ResNet basic block), |x + y| >= 0.05")
     for slope, tag in [(0.01, "0p01"), (0.2, "0p2")]:
         name = "leaky_relu_" + tag
         seed_for(name)

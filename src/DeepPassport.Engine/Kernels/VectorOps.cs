@@ -26,6 +26,16 @@ internal static class VectorOps
         Reference.ReluBackward(x[i..n], g[i..n], dx[i..n]);
     }
 
+    /// <summary>dst = max(0, a + b), an addition and the ReLU after it in one pass.</summary>
+    public static void AddRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        int n = Check(a.Length, b.Length, dst.Length), i = 0;
+        if (Wide)
+            for (; i <= n - 16; i += 16)
+                Vector512.Max(Vector512.Create(a.Slice(i, 16)) + Vector512.Create(b.Slice(i, 16)), Vector512<float>.Zero).CopyTo(dst.Slice(i, 16));
+        Reference.AddRelu(a[i..n], b[i..n], dst[i..n]);
+    }
+
     /// <summary>dst = a x + b.</summary>
     public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
     {
@@ -95,6 +105,11 @@ internal static class VectorOps
     /// <summary>The plain loops: the tails of the vector paths, and the yardstick of the tests.</summary>
     public static class Reference
     {
+        public static void AddRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+        {
+            for (int i = 0; i < a.Length; i++) dst[i] = MathF.Max(0f, a[i] + b[i]);
+        }
+
         public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : 0f;

@@ -36,9 +36,8 @@ public sealed class BasicBlock : Module
         var h = ConvBnRelu1.Forward(input);
         var residual = TensorScope.Consumed(h, ConvBn2.Forward(h));
         var skip = Shortcut?.Forward(input) ?? input;
-        var sum = residual + skip;
-        TensorScope.Consumed(residual, sum);
-        if (!ReferenceEquals(skip, input)) TensorScope.Consumed(skip, sum);
-        return TensorScope.Consumed(sum, sum.Relu());
+        var output = residual.AddRelu(skip);   // ReLU(residual + skip) in one pass
+        if (!ReferenceEquals(skip, input)) TensorScope.Consumed(skip, output);
+        return TensorScope.Consumed(residual, output);
     }
 }

@@ -19,6 +19,7 @@ public class GoldenOpTests
         ["pow"] = (g, t) => t[0].Pow(g.MetaFloat("exponent")), ["abs"] = (_, t) => t[0].Abs(), ["sign"] = (_, t) => t[0].Sign(),
         ["clamp"] = (g, t) => t[0].Clamp(g.MetaFloat("lo"), g.MetaFloat("hi")),
         ["sigmoid"] = (_, t) => t[0].Sigmoid(), ["tanh"] = (_, t) => t[0].Tanh(), ["relu"] = (_, t) => t[0].Relu(),
+        ["add_relu"] = (_, t) => t[0].AddRelu(t[1]),
         ["leaky_relu_0p01"] = (g, t) => t[0].LeakyRelu(g.MetaFloat("slope")), ["leaky_relu_0p2"] = (g, t) => t[0].LeakyRelu(g.MetaFloat("slope")),
         ["sum_all"] = (_, t) => t[0].Sum(), ["mean_all"] = (_, t) => t[0].Mean(), ["max_all"] = (_, t) => t[0].Max(),
         ["sum_axis"] = (g, t) => t[0].Sum(g.MetaInt("axis")),

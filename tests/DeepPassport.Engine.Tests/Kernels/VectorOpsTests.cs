@@ -22,6 +22,8 @@ public class VectorOpsTests
             float[] x = R(rng, n), g = R(rng, n), e = new float[n], a = new float[n];
             VectorOps.Reference.ReluBackward(x, g, e); VectorOps.ReluBackward(x, g, a);
             Assert.Equal(e, a);
+            VectorOps.Reference.AddRelu(x, g, e); VectorOps.AddRelu(x, g, a);
+            Assert.Equal(e, a);
             VectorOps.Reference.Affine(x, 1.5f, -0.25f, e); VectorOps.Affine(x, 1.5f, -0.25f, a);
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
             VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a);

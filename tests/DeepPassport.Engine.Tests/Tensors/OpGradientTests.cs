@@ -49,6 +49,15 @@ public class OpGradientTests
     [Fact] public void Sigmoid() => GradCheck.Check(t => t[0].Sigmoid(), [R(1, 3, 4)]);
     [Fact] public void Tanh() => GradCheck.Check(t => t[0].Tanh(), [R(1, 3, 4)]);
     [Fact] public void Relu() => GradCheck.Check(t => t[0].Relu(), [AwayFromZero(1, 3, 4)]);
+    /// <summary>relu(a + b) with a + b kept away from 0, where it has no derivative.</summary>
+    [Fact]
+    public void AddRelu()
+    {
+        var b = R(2, 3, 4);
+        var a = AwayFromZero(1, 3, 4) - b.Detach();
+        GradCheck.Check(t => t[0].AddRelu(t[1]), [a, b]);
+    }
+
     [Fact] public void LeakyRelu() => GradCheck.Check(t => t[0].LeakyRelu(0.2f), [AwayFromZero(1, 3, 4)]);
 
     [Fact]

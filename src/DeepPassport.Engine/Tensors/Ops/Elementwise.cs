@@ -186,6 +186,31 @@ public sealed partial class Tensor
     /// <summary>max(0, x); derivative 1 where x &gt; 0.</summary>
     public Tensor Relu() => UnarySpan(static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, _, g, dx) => VectorOps.ReluBackward(x, g, dx));
 
+    /// <summary>
+    /// max(0, this + b) in one pass, for tensors of the same shape (the end of a ResNet basic block, which as an addition
+    /// and then a ReLU wrote the sum and read it back); the gradient g·[y &gt; 0] goes to both.
+    /// </summary>
+    public Tensor AddRelu(Tensor b)
+    {
+        if (!Shape.AsSpan().SequenceEqual(b.Shape)) throw new ArgumentException($"AddRelu: shapes {ShapeString} and {b.ShapeString} differ.");
+        var a = this;
+        var y = Tensor.Uninitialized(Shape);
+        Parallelism.ForSlices(Size, ElementwiseSlice, (from, to) =>
+            VectorOps.AddRelu(a.Data.AsSpan(from, to - from), b.Data.AsSpan(from, to - from), y.Data.AsSpan(from, to - from)));
+        return Record(y, [a, b], g =>
+        {
+            float[]? da = a.RequiresGrad ? TensorScope.Rent(Size, clear: false) : null, db = b.RequiresGrad ? TensorScope.Rent(Size, clear: false) : null;
+            Parallelism.ForSlices(Size, ElementwiseSlice, (from, to) =>
+            {
+                var d = (da ?? db)!.AsSpan(from, to - from);
+                VectorOps.ReluBackward(y.Data.AsSpan(from, to - from), g.Data.AsSpan(from, to - from), d);   // y > 0 exactly where a + b > 0
+                if (da is not null && db is not null) d.CopyTo(db.AsSpan(from, to - from));
+            });
+            if (da is not null) a.AccumulateGradOwned(da);
+            if (db is not null) b.AccumulateGradOwned(db);
+        });
+    }
+
     /// <summary>x for x &gt; 0, slope * x otherwise.</summary>
     public Tensor LeakyRelu(float slope = 0.01f) => Unary((x, y) => { for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i]; },
         (x, _) => x > 0 ? 1f : slope);
