@@ -36,6 +36,38 @@ internal static class VectorOps
         Reference.AddRelu(a[i..n], b[i..n], dst[i..n]);
     }
 
+    /// <summary>y = x &gt; 0 ? x : slope x, the leaky ReLU.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+    {
+        int n = Check(x.Length, x.Length, y.Length), i = 0;
+        if (Wide)
+        {
+            var vs = Vector512.Create(slope);
+            for (; i <= n - 16; i += 16)
+            {
+                var v = Vector512.Create(x.Slice(i, 16));
+                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * vs).CopyTo(y.Slice(i, 16));
+            }
+        }
+        Reference.LeakyRelu(x[i..n], slope, y[i..n]);
+    }
+
+    /// <summary>dx = x &gt; 0 ? g : slope g, the leaky ReLU backward.</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float slope, Span<float> dx)
+    {
+        int n = Check(x.Length, g.Length, dx.Length), i = 0;
+        if (Wide)
+        {
+            var vs = Vector512.Create(slope);
+            for (; i <= n - 16; i += 16)
+            {
+                var vg = Vector512.Create(g.Slice(i, 16));
+                Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(x.Slice(i, 16)), Vector512<float>.Zero), vg, vg * vs).CopyTo(dx.Slice(i, 16));
+            }
+        }
+        Reference.LeakyReluBackward(x[i..n], g[i..n], slope, dx[i..n]);
+    }
+
     /// <summary>dst = a x + b.</summary>
     public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
     {
@@ -108,6 +140,16 @@ internal static class VectorOps
         public static void AddRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
         {
             for (int i = 0; i < a.Length; i++) dst[i] = MathF.Max(0f, a[i] + b[i]);
+        }
+
+        public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+        {
+            for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+        }
+
+        public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float slope, Span<float> dx)
+        {
+            for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : slope * g[i];
         }
 
         public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)

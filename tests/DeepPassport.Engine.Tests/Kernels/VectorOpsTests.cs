@@ -24,6 +24,10 @@ public class VectorOpsTests
             Assert.Equal(e, a);
             VectorOps.Reference.AddRelu(x, g, e); VectorOps.AddRelu(x, g, a);
             Assert.Equal(e, a);
+            VectorOps.Reference.LeakyRelu(x, 0.2f, e); VectorOps.LeakyRelu(x, 0.2f, a);
+            Assert.Equal(e, a);
+            VectorOps.Reference.LeakyReluBackward(x, g, 0.2f, e); VectorOps.LeakyReluBackward(x, g, 0.2f, a);
+            Assert.Equal(e, a);
             VectorOps.Reference.Affine(x, 1.5f, -0.25f, e); VectorOps.Affine(x, 1.5f, -0.25f, a);
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
             VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a);

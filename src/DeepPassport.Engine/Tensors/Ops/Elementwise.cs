@@ -212,6 +212,6 @@ public sealed partial class Tensor
     }
 
     /// <summary>x for x &gt; 0, slope * x otherwise.</summary>
-    public Tensor LeakyRelu(float slope = 0.01f) => Unary((x, y) => { for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i]; },
-        (x, _) => x > 0 ? 1f : slope);
+    public Tensor LeakyRelu(float slope = 0.01f) => UnarySpan((x, y) => VectorOps.LeakyRelu(x, slope, y),
+        (x, _, g, dx) => VectorOps.LeakyReluBackward(x, g, slope, dx));
 }
