@@ -21,6 +21,9 @@ public class WinogradTests
     [InlineData(3, 64, 48, 16, 16, true, 5)]   // AlexNet's conv2 (64 -> 192 at 16x16), fewer channels out
     [InlineData(2, 17, 19, 6, 10, false, 5)]   // 5x5 with scalar channel and filter tails, rows of 10 pixels
     [InlineData(5, 16, 16, 4, 4, true, 5)]     // 5x5 on 4x4 planes: the border is wider than half the image
+    [InlineData(2, 140, 12, 16, 16, true, 3)]  // the ISN's last convolution: 12 channels out (8 at a time and four scalar)
+    [InlineData(3, 32, 4, 8, 8, false, 3)]     // 4 channels out: the output transform is all scalar
+    [InlineData(2, 24, 5, 8, 12, true, 5)]     // 5x5, 5 channels out, rows of 12 pixels
     public void MatchesIm2Col(int n, int inC, int outC, int h, int w, bool bias, int k)
     {
         var g = new ConvGeometry(inC, h, w, outC, k, k, 1, (k - 1) / 2);

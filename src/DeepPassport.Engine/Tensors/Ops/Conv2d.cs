@@ -219,18 +219,22 @@ internal readonly record struct ConvGeometry(int InC, int InH, int InW, int OutC
     public bool IsPointwise => KH == 1 && KW == 1 && Stride == 1 && Padding == 0;
     /// <summary>
     /// The Winograd scheme of this convolution (<see cref="F.Conv2dWinograd"/>), or None for im2col: 3x3 or 5x5, stride 1,
-    /// padding (k − 1)/2, even height and width, at least <see cref="WinogradMinChannels"/> channels in and out and at
-    /// least <see cref="WinogradMinPixels"/> pixels a plane. 3x3 takes F(4x4, 3x3) when the sides are multiples of 4,
-    /// else F(2x2, 3x3); 5x5 takes F(4x4, 5x5) when the sides are multiples of 4, else F(2x2, 5x5). With fewer channels or pixels the transforms cost more than the
-    /// multiplications they save (bench/DeepPassport.Kernels WinogradBenchmarks).
+    /// padding (k − 1)/2, even height and width, at least <see cref="WinogradMinChannels"/> channels in,
+    /// <see cref="WinogradMinOutChannels"/> out and <see cref="WinogradMinPixels"/> pixels a plane. 3x3 takes F(4x4, 3x3)
+    /// when the sides are multiples of 4, else F(2x2, 3x3); 5x5 takes F(4x4, 5x5) when the sides are multiples of 4, else
+    /// F(2x2, 5x5). With fewer channels in or pixels the transforms cost more than the multiplications they save
+    /// (bench/DeepPassport.Kernels WinogradBenchmarks; alternated in one process, forward and backward of a batch of 64:
+    /// 12 -> 32 channels at 16x16 0.90x, 8 -> 32 0.83x). Few channels out do not: im2col then packs a column matrix of
+    /// 9·Cin rows for a product of only Cout rows (140 -> 12 at 16x16, the ISN's last convolution, 1.76x by Winograd;
+    /// 64 -> 4 at 32x32 1.88x; 16 -> 8 1.16x).
     /// </summary>
     public WinogradKind Winograd =>
         KH != KW || Stride != 1 || 2 * Padding != KH - 1 || InH % 2 != 0 || InW % 2 != 0
-        || InC < WinogradMinChannels || OutC < WinogradMinChannels || InH * InW < WinogradMinPixels ? WinogradKind.None
+        || InC < WinogradMinChannels || OutC < WinogradMinOutChannels || InH * InW < WinogradMinPixels ? WinogradKind.None
         : KH == 5 ? (InH % 4 == 0 && InW % 4 == 0 ? WinogradKind.F4x5 : WinogradKind.F2x5)
         : KH != 3 ? WinogradKind.None
         : InH % 4 == 0 && InW % 4 == 0 && InH * InW >= 64 ? WinogradKind.F4x3 : WinogradKind.F2x3;
-    public const int WinogradMinChannels = 16, WinogradMinPixels = 16;
+    public const int WinogradMinChannels = 16, WinogradMinOutChannels = 4, WinogradMinPixels = 16;
     /// <summary>Stride 1 and output rows as wide as input rows (2·padding = kw − 1): im2col rows are shifted planes.</summary>
     public bool IsSameWidth => Stride == 1 && OutW == InW && 2 * Padding == KW - 1;
     /// <summary>
