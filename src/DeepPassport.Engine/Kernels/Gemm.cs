@@ -133,7 +133,7 @@ public static unsafe class Gemm
     /// still packed): a packed panel of A would serve only n / 32 panels of B, and packing it costs about as much as
     /// reading it (the Winograd products of ResNet-18's 64-channel layers, n = 64, spent 11 % of their time packing A).
     /// </summary>
-    private const int InPlaceMaxColumns = 128;
+    internal const int InPlaceMaxColumns = 128;
 
     /// <summary>
     /// One K-block of the product, split into M-blocks that may run on different threads. A comes packed for this

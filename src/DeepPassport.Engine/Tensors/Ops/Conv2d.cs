@@ -81,6 +81,10 @@ public static partial class F
         var plan = new ConvChunks(n, g);
         int workers = Parallelism.ChunkCount(plan.Count);
         var dwParts = new float[workers][];
+        // dWᵀ = col dYᵀ instead of dW = dY colᵀ when it packs the smaller factor: with at most 128 channels out the GEMM
+        // reads col in place (Gemm.InPlaceMaxColumns) and packs only dYᵀ, Cout rows where colᵀ has Cin·kh·kw.
+        // Alternated in one process, 30 rounds: ResNet-18's 64 -> 128 stride-2 convolution 1.05x (twice), the ISN step 1.01x.
+        bool transposedW = needW && !g.IsPointwise && g.OutC <= Gemm.InPlaceMaxColumns && g.ColRows >= g.OutC;
         if (needW)
             for (int t = 0; t < workers; t++)
             {
@@ -114,7 +118,8 @@ public static partial class F
                     if (dw is not null)
                     {
                         for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
-                        Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
+                        if (transposedW) Gemm.Multiply(false, true, g.ColRows, g.OutC, cols, col, dyc, dw, true);
+                        else Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
                     }
                     if (dx is not null)
                     {
@@ -133,6 +138,13 @@ public static partial class F
             {
                 TensorPrimitives.Add(dwParts[0], dwParts[t].AsSpan(0, weight.Size), dwParts[0]);
                 ArrayPoolF.Return(dwParts[t]);
+            }
+            if (transposedW)
+            {
+                var dw = TensorScope.Rent(weight.Size, clear: false);   // every entry written
+                WinogradTransforms.Transpose(dwParts[0], 0, g.OutC, dw, 0, g.ColRows, g.ColRows, g.OutC);
+                TensorScope.Recycle(dwParts[0]);
+                dwParts[0] = dw;
             }
             weight.AccumulateGradOwned(dwParts[0]);
         }
