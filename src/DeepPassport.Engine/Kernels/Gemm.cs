@@ -379,7 +379,10 @@ public static unsafe class Gemm
         Put512(c, c40, c41, store); c += ldc; Put512(c, c50, c51, store); c += ldc; Put512(c, c60, c61, store); c += ldc; Put512(c, c70, c71, store);
     }
 
-    /// <summary>One step p of the 8 x 32 tile: row r += A[r] * bp[0:32], rows 0-2 at a0 + {0, rs, 2rs}, 3-5 at a3 + …, 6-7 at a6 + ….</summary>
+    /// <summary>
+    /// One step p of the 8 x 32 tile: row r += A[r] * bp[0:32], rows 0-2 at a0 + {0, rs, 2rs}, 3-5 at a3 + …, 6-7 at
+    /// a6 + …. Row 2rs is written as a byte offset of 8·rs, which the JIT takes as the address [a0 + rs·8].
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step8x32(float* a0, float* a3, float* a6, nint rs, float* bp, ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c10, ref Vector512<float> c11,
         ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c40, ref Vector512<float> c41,

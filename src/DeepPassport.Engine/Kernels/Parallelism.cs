@@ -148,8 +148,8 @@ public static class Parallelism
 
         /// <summary>
         /// Indices taken at a time: enough that each thread goes to the shared counter about <see cref="TakesPerThread"/>
-        /// times. One at a time, a batch norm's loop over 64 x 512 planes of 16 pixels spent more on the counter than on
-        /// the planes: the locked add on it was 7-8 % of a ResNet-18 training step (perf).
+        /// times. One at a time, with batch norm's loops over 64 x 512 planes of 16 pixels, the locked add on the counter
+        /// was 7-8 % of a ResNet-18 training step (perf).
         /// </summary>
         public static int Grain(int count, int threads) => Math.Max(1, count / (threads * TakesPerThread));
 
