@@ -192,7 +192,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor AddRelu(Tensor b)
     {
-        if (!Shape.AsSpan().SequenceEqual(b.Shape)) throw new ArgumentException($"AddRelu: shapes {ShapeString} and {b.ShapeString} differ.");
+        CheckSameShape(this, b);
         var a = this;
         var y = Tensor.Uninitialized(Shape);
         Parallelism.ForSlices(Size, ElementwiseSlice, (from, to) =>
