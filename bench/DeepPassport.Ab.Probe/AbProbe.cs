@@ -19,7 +19,7 @@ public static class AbProbe
     /// <summary>
     /// Prepares <paramref name="what"/>: "step:resnet18" or "step:alexnet" (a training step, batch 64), "infer:resnet18"
     /// (batch 256), "isn" (an ISN training step as <c>DeepPassport.Bench isn</c>), "conv:cin,cout,side,k,stride,pad" (a
-    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only) or "gemm:m,n,k,transA,transB".
+    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads).
     /// <paramref name="knob"/> "Type.Field=value" first sets an internal static field of the engine (a trial setting;
     /// Type in DeepPassport.Engine.Kernels, or DeepPassport.Engine.Tensors when named so).
     /// </summary>
@@ -36,7 +36,7 @@ public static class AbProbe
             "infer" => Inference(parts[1], rng),
             "isn" => IsnStep(rng),
             "conv" or "convf" => Convolution(a, parts[0] == "convf", rng),
-            "gemm" => Product(a, rng),
+            "gemm" or "pgemm" => Product(a, parts[0] == "pgemm", rng),
             _ => throw new ArgumentException($"ab: unknown work '{what}'."),
         };
     }
@@ -106,12 +106,12 @@ public static class AbProbe
         return () => { x.Grad = null; w.Grad = null; F.Conv2d(x, w, null, a[4], a[5]).Backward(dy); };
     }
 
-    private static Action Product(int[] a, Rng rng)
+    private static Action Product(int[] a, bool parallel, Rng rng)
     {
         if (a.Length != 5) throw new ArgumentException("ab: gemm wants m,n,k,transA,transB.");
         int m = a[0], n = a[1], k = a[2];
         float[] left = Tensor.Randn(rng, m * k).Data, right = Tensor.Randn(rng, k * n).Data, c = new float[m * n];
-        return () => Gemm.Multiply(a[3] != 0, a[4] != 0, m, n, k, left, right, c, false);
+        return () => Gemm.Multiply(a[3] != 0, a[4] != 0, m, n, k, left, right, c, false, parallel);
     }
 
     private static void SetKnob(string knob)

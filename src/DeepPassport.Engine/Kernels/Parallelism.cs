@@ -66,6 +66,20 @@ public static class Parallelism
     public static int ChunkCount(int n) => Math.Max(1, Math.Min(_inside ? 1 : _degree, n));
 
     /// <summary>
+    /// body(worker, i) for every i in [0, count), on <paramref name="workers"/> workers (worker in [0, workers)) that
+    /// each take the next i as they finish one: for sums each worker keeps apart (a convolution's weight gradient). A
+    /// worker the host slows takes fewer; with every workers-th i fixed to a worker the fast one waited for it.
+    /// </summary>
+    public static void ForEachWorker(int count, int workers, Action<int, int> body)
+    {
+        int next = 0;
+        For(0, workers, t =>
+        {
+            for (int i = Interlocked.Increment(ref next) - 1; i < count; i = Interlocked.Increment(ref next) - 1) body(t, i);
+        });
+    }
+
+    /// <summary>
     /// body(from, to) over [0, count) in one slice per worker, but no slice shorter than <paramref name="minSlice"/>
     /// items (a short range runs as one call); slice bounds are multiples of 8, so vector loops split cleanly.
     /// </summary>

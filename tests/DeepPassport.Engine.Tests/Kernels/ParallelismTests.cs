@@ -47,6 +47,29 @@ public class ParallelismTests
     }
 
     [Fact]
+    public void ForEachWorkerRunsEveryIndexOnceAndNoWorkerTwiceAtOnce()
+    {
+        for (int count = 0; count < 40; count += 3)
+        {
+            const int workers = 3;
+            var hits = new int[count];
+            var busy = new int[workers];
+            var sums = new long[workers];   // each worker's own sum, as the weight gradients keep them
+            Parallelism.ForEachWorker(count, workers, (t, i) =>
+            {
+                Assert.InRange(t, 0, workers - 1);
+                Assert.Equal(1, Interlocked.Increment(ref busy[t]));   // a worker's buffers are never shared
+                Interlocked.Increment(ref hits[i]);
+                sums[t] += i;
+                Thread.SpinWait(i % 5 * 100);
+                Interlocked.Decrement(ref busy[t]);
+            });
+            Assert.All(hits, h => Assert.Equal(1, h));
+            Assert.Equal((long)count * (count - 1) / 2, sums.Sum());
+        }
+    }
+
+    [Fact]
     public async Task TwoCallingThreadsAtOnceBothFinish()
     {
         var hits = new int[2, 300 * 10];

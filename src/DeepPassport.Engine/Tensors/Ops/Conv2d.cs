@@ -93,42 +93,39 @@ public static partial class F
             }
         // dcol = W^T dY: W^T [Cin*kh*kw, Cout] is the left factor of every chunk; pack it once.
         using var wt = dx is null ? null : new PackedA(true, g.ColRows, g.OutC, weight.Data);
-        Parallelism.For(0, workers, t =>
+        Parallelism.ForEachWorker(plan.Count, workers, (t, c) =>
         {
             float[]? dw = needW ? dwParts[t] : null;
-            for (int c = t; c < plan.Count; c += workers)
-            {
-                var (first, count) = plan.Range(c);
-                if (g.IsPointwise)
-                    for (int i = first; i < first + count; i++)
-                    {
-                        var xi = x.Data.AsSpan(i * g.InSize, g.InSize);
-                        var dyi = dy.Data.AsSpan(i * g.OutSize, g.OutSize);
-                        if (dw is not null) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
-                        if (dx is not null) Gemm.Multiply(wt!, false, g.OutPlane, dyi, dx.AsSpan(i * g.InSize, g.InSize), false);
-                    }
-                else
+            var (first, count) = plan.Range(c);
+            if (g.IsPointwise)
+                for (int i = first; i < first + count; i++)
                 {
-                    int cols = count * g.OutPlane;
-                    float[] col = ArrayPoolF.Rent(g.ColRows * cols);
-                    // One image: its NCHW gradient already is the chunk layout [Cout, H'W'].
-                    float[]? gathered = count == 1 ? null : ArrayPoolF.Rent(g.OutC * cols);
-                    if (gathered is not null) ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), gathered, g.OutC, count, g.OutPlane);
-                    ReadOnlySpan<float> dyc = gathered is not null ? gathered : dy.Data.AsSpan(first * g.OutSize, g.OutSize);
-                    if (dw is not null)
-                    {
-                        for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
-                        if (transposedW) Gemm.Multiply(false, true, g.ColRows, g.OutC, cols, col, dyc, dw, true);
-                        else Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
-                    }
-                    if (dx is not null)
-                    {
-                        Gemm.Multiply(wt!, false, cols, dyc, col, false);
-                        for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
-                    }
-                    ArrayPoolF.Return(col);
-                    if (gathered is not null) ArrayPoolF.Return(gathered);
+                    var xi = x.Data.AsSpan(i * g.InSize, g.InSize);
+                    var dyi = dy.Data.AsSpan(i * g.OutSize, g.OutSize);
+                    if (dw is not null) Gemm.Multiply(false, true, g.OutC, g.InC, g.OutPlane, dyi, xi, dw, true);
+                    if (dx is not null) Gemm.Multiply(wt!, false, g.OutPlane, dyi, dx.AsSpan(i * g.InSize, g.InSize), false);
                 }
+            else
+            {
+                int cols = count * g.OutPlane;
+                float[] col = ArrayPoolF.Rent(g.ColRows * cols);
+                // One image: its NCHW gradient already is the chunk layout [Cout, H'W'].
+                float[]? gathered = count == 1 ? null : ArrayPoolF.Rent(g.OutC * cols);
+                if (gathered is not null) ChunkLayout.Gather(dy.Data.AsSpan(first * g.OutSize, count * g.OutSize), gathered, g.OutC, count, g.OutPlane);
+                ReadOnlySpan<float> dyc = gathered is not null ? gathered : dy.Data.AsSpan(first * g.OutSize, g.OutSize);
+                if (dw is not null)
+                {
+                    for (int i = 0; i < count; i++) Im2Col.Forward(x.Data.AsSpan((first + i) * g.InSize, g.InSize), col, g, cols, i * g.OutPlane);
+                    if (transposedW) Gemm.Multiply(false, true, g.ColRows, g.OutC, cols, col, dyc, dw, true);
+                    else Gemm.Multiply(false, true, g.OutC, g.ColRows, cols, dyc, col, dw, true);
+                }
+                if (dx is not null)
+                {
+                    Gemm.Multiply(wt!, false, cols, dyc, col, false);
+                    for (int i = 0; i < count; i++) Im2Col.Backward(col, dx.AsSpan((first + i) * g.InSize, g.InSize), g, cols, i * g.OutPlane);
+                }
+                ArrayPoolF.Return(col);
+                if (gathered is not null) ArrayPoolF.Return(gathered);
             }
         });
         if (dx is not null) x.AccumulateGradOwned(dx);

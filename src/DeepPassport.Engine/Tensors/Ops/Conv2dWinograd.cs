@@ -50,7 +50,7 @@ public static partial class F
     }
 
     /// <summary>
-    /// dW by the adjoint of the scheme T's forward product: each worker sums dU[ξ] += V[ξ]ᵀ dM[ξ] over its chunks; the
+    /// dW by the adjoint of the scheme T's forward product: each worker sums dU[ξ] += V[ξ]ᵀ dM[ξ] over the chunks it takes; the
     /// sums are added and taken back to r x r at the end. V is transformed again from x rather than kept from the forward
     /// pass: kept, it would hold α²/m² times every layer's input until backward.
     /// </summary>
@@ -59,40 +59,47 @@ public static partial class F
         int n = x.Shape[0], h = g.InH, w = g.InW, tiles = W.Tiles<T>(h, w), positions = W.Positions<T>();
         var plan = new WinogradChunks(n, tiles);
         int workers = Parallelism.ChunkCount(plan.Count), uSize = positions * g.OutC * g.InC;
+        // Each worker's sum and scratch, made when it takes its first chunk (a worker may take none).
         var du = new float[workers][];
-        Parallelism.For(0, workers, t =>
+        var scratch = new float[workers][];
+        var s0 = new int[workers];
+        Parallelism.ForEachWorker(plan.Count, workers, (t, c) =>
         {
-            var sum = du[t] = ArrayPoolF.Rent(uSize);
-            sum.AsSpan(0, uSize).Clear();
-            // V, dM and the scratch start on 64-byte lines (ArrayPoolF.RentAligned), as every V[ξ] and dM[ξ] in them does.
-            float[] scratch = ArrayPoolF.RentAligned(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)), out int s0);
-            for (int c = t; c < plan.Count; c += workers)
+            if (du[t] is null)
             {
-                var (first, count) = plan.Range(c);
-                int cols = count * tiles, vStep = W.PositionStride(g.InC, cols), mStep = W.PositionStride(g.OutC, cols);
-                float[] v = ArrayPoolF.RentAligned(positions * vStep, out int v0), dm = ArrayPoolF.RentAligned(positions * mStep, out int m0);
-                for (int i = 0; i < count; i++)
-                {
-                    W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v.AsSpan(v0), g.InC, h, w, cols, i * tiles, scratch.AsSpan(s0));
-                    W.OutputAdjoint<T>(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm.AsSpan(m0), g.OutC, h, w, cols, i * tiles, scratch.AsSpan(s0));
-                }
-                // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
-                for (int xi = 0; xi < positions; xi++)
-                    Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(v0 + xi * vStep), dm.AsSpan(m0 + xi * mStep),
-                        sum.AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
-                ArrayPoolF.Return(v);
-                ArrayPoolF.Return(dm);
+                du[t] = ArrayPoolF.Rent(uSize);
+                du[t].AsSpan(0, uSize).Clear();
+                // V, dM and the scratch start on 64-byte lines (ArrayPoolF.RentAligned), as every V[ξ] and dM[ξ] in them does.
+                scratch[t] = ArrayPoolF.RentAligned(Math.Max(W.ScratchLength<T>(g.InC, h, w), W.ScratchLength<T>(g.OutC, h, w)), out s0[t]);
             }
-            ArrayPoolF.Return(scratch);
+            var (first, count) = plan.Range(c);
+            int cols = count * tiles, vStep = W.PositionStride(g.InC, cols), mStep = W.PositionStride(g.OutC, cols);
+            float[] v = ArrayPoolF.RentAligned(positions * vStep, out int v0), dm = ArrayPoolF.RentAligned(positions * mStep, out int m0);
+            var work = scratch[t].AsSpan(s0[t]);
+            for (int i = 0; i < count; i++)
+            {
+                W.Input<T>(x.Data.AsSpan((first + i) * g.InSize, g.InSize), v.AsSpan(v0), g.InC, h, w, cols, i * tiles, work);
+                W.OutputAdjoint<T>(dy.Data.AsSpan((first + i) * g.OutSize, g.OutSize), dm.AsSpan(m0), g.OutC, h, w, cols, i * tiles, work);
+            }
+            // dU[ξ] (Cin x Cout) += V[ξ]ᵀ dM[ξ]
+            for (int xi = 0; xi < positions; xi++)
+                Gemm.Multiply(true, false, g.InC, g.OutC, cols, v.AsSpan(v0 + xi * vStep), dm.AsSpan(m0 + xi * mStep),
+                    du[t].AsSpan(xi * g.OutC * g.InC, g.OutC * g.InC), true);
+            ArrayPoolF.Return(v);
+            ArrayPoolF.Return(dm);
         });
-        for (int t = 1; t < workers; t++)
+        float[] total = du.First(d => d is not null);
+        for (int t = 0; t < workers; t++)
         {
-            TensorPrimitives.Add(du[0].AsSpan(0, uSize), du[t].AsSpan(0, uSize), du[0].AsSpan(0, uSize));
+            if (du[t] is null) continue;
+            ArrayPoolF.Return(scratch[t]);
+            if (du[t] == total) continue;
+            TensorPrimitives.Add(total.AsSpan(0, uSize), du[t].AsSpan(0, uSize), total.AsSpan(0, uSize));
             ArrayPoolF.Return(du[t]);
         }
         var dw = TensorScope.Rent(g.OutC * g.InC * g.KH * g.KW, clear: false);   // every entry written
-        W.FilterAdjoint<T>(du[0], dw, g.OutC, g.InC);
-        ArrayPoolF.Return(du[0]);
+        W.FilterAdjoint<T>(total, dw, g.OutC, g.InC);
+        ArrayPoolF.Return(total);
         return dw;
     }
 
