@@ -320,9 +320,11 @@ def gen_pool():
 
 def gen_norm():
     eps, mom = 1e-5, 0.1
-    for name, affine, training in [("batch_norm2d_train_affine", True, True),
-                                   ("batch_norm2d_train_noaffine", False, True),
-                                   ("batch_norm2d_eval", True, False)]:
+    for name, affine, training, relu in [("batch_norm2d_train_affine", True, True, False),
+                                         ("batch_norm2d_train_noaffine", False, True, False),
+                                         ("batch_norm2d_eval", True, False, False),
+                                         ("batch_norm2d_relu_train", True, True, True),
+                                         ("batch_norm2d_relu_eval", True, False, True)]:
         seed_for(name)
         C = 3
         x = randn(4, C, 4, 4) * 1.5 + 0.3
@@ -334,8 +336,9 @@ def gen_norm():
             inputs["bias"] = randn(C) * 0.5
         rm, rv = rm0.clone(), rv0.clone()
 
-        def fn(x, weight=None, bias=None, rm=rm, rv=rv, training=training):
-            return F.batch_norm(x, rm, rv, weight, bias, training=training, momentum=mom, eps=eps)
+        def fn(x, weight=None, bias=None, rm=rm, rv=rv, training=training, relu=relu):
+            y = F.batch_norm(x, rm, rv, weight, bias, training=training, momentum=mom, eps=eps)
+            return torch.relu(y) if relu else y
 
         t = op_fixture(name, fn, inputs, do_save=False)
         t = dict(t)
@@ -345,11 +348,12 @@ def gen_norm():
             t["running_mean_after"] = rm
             t["running_var_after"] = rv
         save(name, t, {"eps": "1e-05", "momentum": "0.1", "training": "true" if training else "false",
-                       "affine": "true" if affine else "false"},
+                       "affine": "true" if affine else "false", "relu": "true" if relu else "false"},
              ("train mode: normalise with batch mean / biased batch var; running stats updated with momentum 0.1 "
               "and UNBIASED var -> running_mean_after / running_var_after" if training else
               "eval mode: normalise with the given running_mean / running_var")
-             + ("; affine weight/bias" if affine else "; no affine"))
+             + ("; affine weight/bias" if affine else "; no affine")
+             + ("; then relu (BatchNormRelu2d, batch norm and ReLU fused)" if relu else ""))
 
     for name, C, G, shape in [("group_norm_c8g2", 8, 2, [2, 8, 4, 4]), ("group_norm_c32g2", 32, 2, [2, 32, 3, 3])]:
         seed_for(name)

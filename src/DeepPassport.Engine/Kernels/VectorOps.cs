@@ -80,8 +80,21 @@ internal static class VectorOps
         Reference.Affine(x[i..n], a, b, dst[i..n]);
     }
 
+    /// <summary>dst = max(a x + b, 0): an affine map with a ReLU after it (batch norm and ReLU in one pass).</summary>
+    public static void AffineRelu(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
+    {
+        int n = Check(x.Length, x.Length, dst.Length), i = 0;
+        if (Wide)
+        {
+            var va = Vector512.Create(a); var vb = Vector512.Create(b);
+            for (; i <= n - 16; i += 16)
+                Vector512.Max(Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), va, vb), Vector512<float>.Zero).CopyTo(dst.Slice(i, 16));
+        }
+        Reference.AffineRelu(x[i..n], a, b, dst[i..n]);
+    }
+
     /// <summary>dst = a g + b x + c, the normalisation backward once its per-slot sums are known.</summary>
-    public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst)
+    public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst, ReluGate gate = default)
     {
         int n = Check(g.Length, x.Length, dst.Length), i = 0;
         if (Wide)
@@ -89,11 +102,12 @@ internal static class VectorOps
             var va = Vector512.Create(a); var vb = Vector512.Create(b); var vc = Vector512.Create(c);
             for (; i <= n - 16; i += 16)
             {
-                var t = Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), vb, vc);
-                Vector512.FusedMultiplyAdd(Vector512.Create(g.Slice(i, 16)), va, t).CopyTo(dst.Slice(i, 16));
+                var vx = Vector512.Create(x.Slice(i, 16));
+                var t = Vector512.FusedMultiplyAdd(vx, vb, vc);
+                Vector512.FusedMultiplyAdd(gate.Pass(Vector512.Create(g.Slice(i, 16)), vx), va, t).CopyTo(dst.Slice(i, 16));
             }
         }
-        Reference.Combine(g[i..n], x[i..n], a, b, c, dst[i..n]);
+        Reference.Combine(g[i..n], x[i..n], a, b, c, dst[i..n], gate);
     }
 
     /// <summary>sum (x - m)^2: the spread of a plane about its own mean, without the cancellation of E[x^2] - m^2.</summary>
@@ -110,8 +124,8 @@ internal static class VectorOps
         return s + Reference.CenteredSquares(x[i..], m);
     }
 
-    /// <summary>(sum g, sum g (x - m)) in one pass: the two sums of a normalisation backward.</summary>
-    public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m)
+    /// <summary>(sum g, sum g (x - m)) in one pass: the two sums of a normalisation backward (g through the gate).</summary>
+    public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m, ReluGate gate = default)
     {
         int n = Check(g.Length, x.Length, x.Length), i = 0;
         float sg = 0, sgx = 0;
@@ -120,13 +134,14 @@ internal static class VectorOps
             var vm = Vector512.Create(m); var a0 = Vector512<float>.Zero; var a1 = Vector512<float>.Zero;
             for (; i <= n - 16; i += 16)
             {
-                var vg = Vector512.Create(g.Slice(i, 16));
+                var vx = Vector512.Create(x.Slice(i, 16));
+                var vg = gate.Pass(Vector512.Create(g.Slice(i, 16)), vx);
                 a0 += vg;
-                a1 = Vector512.FusedMultiplyAdd(vg, Vector512.Create(x.Slice(i, 16)) - vm, a1);
+                a1 = Vector512.FusedMultiplyAdd(vg, vx - vm, a1);
             }
             sg = Vector512.Sum(a0); sgx = Vector512.Sum(a1);
         }
-        var (tg, tgx) = Reference.CenteredDot(g[i..n], x[i..n], m);
+        var (tg, tgx) = Reference.CenteredDot(g[i..n], x[i..n], m, gate);
         return (sg + tg, sgx + tgx);
     }
 
@@ -162,9 +177,14 @@ internal static class VectorOps
             for (int i = 0; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], a, b);
         }
 
-        public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst)
+        public static void AffineRelu(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
         {
-            for (int i = 0; i < g.Length; i++) dst[i] = a * g[i] + (b * x[i] + c);
+            for (int i = 0; i < x.Length; i++) dst[i] = Math.Max(MathF.FusedMultiplyAdd(x[i], a, b), 0f);
+        }
+
+        public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst, ReluGate gate = default)
+        {
+            for (int i = 0; i < g.Length; i++) dst[i] = a * gate.Pass(g[i], x[i]) + (b * x[i] + c);
         }
 
         public static float CenteredSquares(ReadOnlySpan<float> x, float m)
@@ -174,11 +194,29 @@ internal static class VectorOps
             return s;
         }
 
-        public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m)
+        public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m, ReluGate gate = default)
         {
             float sg = 0, sgx = 0;
-            for (int i = 0; i < g.Length; i++) { sg += g[i]; sgx += g[i] * (x[i] - m); }
+            for (int i = 0; i < g.Length; i++) { float gi = gate.Pass(g[i], x[i]); sg += gi; sgx += gi * (x[i] - m); }
             return (sg, sgx);
         }
     }
+}
+
+/// <summary>
+/// Where a gradient passes through a ReLU fused after an affine map y = max(a x + b, 0): only where a x + b &gt; 0,
+/// recomputed from x by the same fused multiply-add as the forward pass (<see cref="VectorOps.AffineRelu"/>), so the
+/// mask is the forward pass's exactly and y need not be read. The default lets every gradient through.
+/// </summary>
+internal readonly record struct ReluGate(bool On, float A, float B)
+{
+    /// <summary>The gate of max(a x + b, 0).</summary>
+    public static ReluGate After(float a, float b) => new(true, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Pass(Vector512<float> g, Vector512<float> x) => !On ? g
+        : Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.FusedMultiplyAdd(x, Vector512.Create(A), Vector512.Create(B)), Vector512<float>.Zero), g, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Pass(float g, float x) => !On || MathF.FusedMultiplyAdd(x, A, B) > 0f ? g : 0f;
 }

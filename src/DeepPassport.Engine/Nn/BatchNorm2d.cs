@@ -67,8 +67,21 @@ public sealed class BatchNorm2d : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        if (IsTraining) NumBatchesTracked.Value++;
-        float momentum = Momentum ?? 1f / Math.Max(1, NumBatchesTracked.Value);
+        float momentum = Track();
         return F.BatchNorm2d(input, Weight?.Value, Bias?.Value, RunningMean, RunningVar, IsTraining, momentum, Eps);
+    }
+
+    /// <summary>ReLU(Forward(input)) in one pass (<see cref="F.BatchNormRelu2d"/>): for a block that ends in a ReLU.</summary>
+    public Tensor ForwardRelu(Tensor input)
+    {
+        float momentum = Track();
+        return F.BatchNormRelu2d(input, Weight?.Value, Bias?.Value, RunningMean, RunningVar, IsTraining, momentum, Eps);
+    }
+
+    /// <summary>Counts a training batch; the momentum of this one.</summary>
+    private float Track()
+    {
+        if (IsTraining) NumBatchesTracked.Value++;
+        return Momentum ?? 1f / Math.Max(1, NumBatchesTracked.Value);
     }
 }

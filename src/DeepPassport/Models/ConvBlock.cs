@@ -40,6 +40,9 @@ public sealed class ConvBlock : Module
     public override Tensor Forward(Tensor input)
     {
         var x = Conv.Forward(input);
+        // Batch norm and the ReLU in one pass, the normalised values never stored: ResNet-18 inference 1.07x and 1.05x
+        // (alternated in one process), training level (1.00, 1.02) with one activation fewer kept per such block.
+        if (Bn is BatchNorm2d bn && ApplyRelu) return TensorScope.Consumed(x, bn.ForwardRelu(x));
         if (Bn is not null) x = TensorScope.Consumed(x, Bn.Forward(x));
         return ApplyRelu ? TensorScope.Consumed(x, x.Relu()) : x;
     }

@@ -80,6 +80,8 @@ public class GoldenOpTests
     [InlineData("batch_norm2d_train_affine")]
     [InlineData("batch_norm2d_train_noaffine")]
     [InlineData("batch_norm2d_eval")]
+    [InlineData("batch_norm2d_relu_train")]
+    [InlineData("batch_norm2d_relu_eval")]
     public void BatchNormMatchesPyTorch(string name)
     {
         var g = Golden.Load(name);
@@ -89,7 +91,9 @@ public class GoldenOpTests
         if (w is not null) w.RequiresGrad = true;
         if (b is not null) b.RequiresGrad = true;
         var rm = g.T("running_mean"); var rv = g.T("running_var");
-        var y = F.BatchNorm2d(x, w, b, rm, rv, training, g.MetaFloat("momentum"), g.MetaFloat("eps"));
+        var y = g.Meta("relu") == "true"
+            ? F.BatchNormRelu2d(x, w, b, rm, rv, training, g.MetaFloat("momentum"), g.MetaFloat("eps"))
+            : F.BatchNorm2d(x, w, b, rm, rv, training, g.MetaFloat("momentum"), g.MetaFloat("eps"));
         g.AssertClose("out", y);
         y.Backward(g.T("grad_out"));
         g.AssertClose("grad_x", x.Grad!);

@@ -32,6 +32,16 @@ public class VectorOpsTests
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
             VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a);
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
+            // Batch norm's ReLU: the forward map, and the gate that lets g through only where 1.5 x − 0.25 > 0.
+            VectorOps.Reference.AffineRelu(x, 1.5f, -0.25f, e); VectorOps.AffineRelu(x, 1.5f, -0.25f, a);
+            Assert.Equal(e, a);
+            var gate = ReluGate.After(1.5f, -0.25f);
+            VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e, gate); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a, gate);
+            for (int i = 0; i < n; i++)
+            {
+                Near(e[i], a[i], 1);
+                Near(MathF.FusedMultiplyAdd(x[i], 1.5f, -0.25f) > 0 ? 0.7f * g[i] - 1.3f * x[i] + 0.2f : -1.3f * x[i] + 0.2f, a[i], 1);
+            }
         }
     }
 
@@ -46,6 +56,12 @@ public class VectorOpsTests
             var (eg, egx) = VectorOps.Reference.CenteredDot(g, x, -0.4f);
             var (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f);
             Near(eg, ag, n); Near(egx, agx, n);
+            var gate = ReluGate.After(-0.8f, 0.1f);
+            (eg, egx) = VectorOps.Reference.CenteredDot(g, x, -0.4f, gate);
+            (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f, gate);
+            Near(eg, ag, n); Near(egx, agx, n);
+            float passed = Enumerable.Range(0, n).Where(i => -0.8f * x[i] + 0.1f > 0).Sum(i => g[i]);
+            Near(passed, ag, n);
         }
     }
 

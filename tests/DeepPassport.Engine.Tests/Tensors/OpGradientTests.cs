@@ -134,6 +134,23 @@ public class OpGradientTests
     public void BatchNormEval() => GradCheck.Check(t => F.BatchNorm2d(t[0], t[1], t[2], R(9, 3), U(10, 0.5f, 2f, 3), training: false),
         [R(1, 2, 3, 3, 3), R(2, 3), R(3, 3)]);
 
+    /// <summary>
+    /// Batch norm with its ReLU fused, in training (the gradient gated inside batch norm's backward) and evaluation. The
+    /// inputs keep every normalised value at least 0.02 from the ReLU's kink, where finite differences cannot hold.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchNormRelu(bool training)
+    {
+        Tensor[] inputs = [R(11, 2, 3, 3, 3), U(2, 0.5f, 1.5f, 3), R(3, 3)];
+        Tensor? mean = training ? null : R(9, 3), var = training ? null : U(10, 0.5f, 2f, 3);
+        var pre = F.BatchNorm2d(inputs[0], inputs[1], inputs[2], mean?.Clone(), var?.Clone(), training);
+        Assert.All(pre.Data, v => Assert.True(Math.Abs(v) > 0.01f, $"normalised value {v} is too near the kink"));
+        Assert.Contains(pre.Data, v => v < 0);
+        GradCheck.Check(t => F.BatchNormRelu2d(t[0], t[1], t[2], mean?.Clone(), var?.Clone(), training), inputs, eps: 1e-3f);
+    }
+
     [Fact]
     public void GroupNorm() => GradCheck.Check(t => F.GroupNorm(t[0], 2, t[1], t[2]), [R(1, 2, 8, 3, 3), R(2, 8), R(3, 8)], eps: 1e-3f);
 

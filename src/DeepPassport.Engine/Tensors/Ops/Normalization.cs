@@ -12,6 +12,19 @@ public static partial class F
     /// </summary>
     public static Tensor BatchNorm2d(Tensor x, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
         bool training, float momentum = 0.1f, float eps = 1e-5f)
+        => BatchNorm2d(x, weight, bias, runningMean, runningVar, training, momentum, eps, relu: false);
+
+    /// <summary>
+    /// ReLU(<see cref="BatchNorm2d(Tensor, Tensor?, Tensor?, Tensor?, Tensor?, bool, float, float)"/>) in one pass: the
+    /// normalised values are never stored (one activation less kept for backward), and the backward pass gates the
+    /// gradient inside batch norm's own two passes (<see cref="ReluGate"/>) instead of a ReLU pass of its own.
+    /// </summary>
+    public static Tensor BatchNormRelu2d(Tensor x, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
+        bool training, float momentum = 0.1f, float eps = 1e-5f)
+        => BatchNorm2d(x, weight, bias, runningMean, runningVar, training, momentum, eps, relu: true);
+
+    private static Tensor BatchNorm2d(Tensor x, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
+        bool training, float momentum, float eps, bool relu)
     {
         if (x.Rank != 4) throw new ArgumentException($"BatchNorm2d: input must be [N, C, H, W], got {x.ShapeString}.");
         int n = x.Shape[0], c = x.Shape[1], hw = x.Shape[2] * x.Shape[3];
@@ -48,7 +61,7 @@ public static partial class F
         }
         else
             for (int ch = 0; ch < c; ch++) { mean[ch] = runningMean!.Data[ch]; invStd[ch] = 1f / MathF.Sqrt(runningVar!.Data[ch] + eps); }
-        return NormalizeGroups(x, n, c, 1, hw, mean, invStd, weight, bias, batchStats: training, perSample: false);
+        return NormalizeGroups(x, n, c, 1, hw, mean, invStd, weight, bias, batchStats: training, perSample: false, relu);
     }
 
     /// <summary>Group norm: per sample, statistics over each group of C/groups channels and all positions.</summary>
@@ -66,7 +79,7 @@ public static partial class F
             double ss = VectorOps.CenteredSquares(span, mu);
             mean[k] = mu; invStd[k] = (float)(1.0 / Math.Sqrt(ss / size + eps));
         });
-        return NormalizeGroups(x, n, c, cpg, hw, mean, invStd, weight, bias, batchStats: true, perSample: true);
+        return NormalizeGroups(x, n, c, cpg, hw, mean, invStd, weight, bias, batchStats: true, perSample: true, relu: false);
     }
 
     /// <summary>Instance norm: group norm with one channel a group (no running statistics).</summary>
@@ -80,22 +93,31 @@ public static partial class F
     /// dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = weight * g, means over the slot.
     /// With xhat = (x - mean) invStd that is one pass dx = (invStd w) g + (-invStd^2 B) x + invStd (invStd B mean - A),
     /// A = mean(dxhat), B = mean(dxhat * xhat), after a first pass that sums g and g (x - mean) per plane.
+    /// With <paramref name="relu"/> the output is max(y, 0) and g reaches y only where y &gt; 0.
     /// </summary>
     private static Tensor NormalizeGroups(Tensor x, int n, int c, int cpg, int hw, float[] mean, float[] invStd,
-        Tensor? weight, Tensor? bias, bool batchStats, bool perSample)
+        Tensor? weight, Tensor? bias, bool batchStats, bool perSample, bool relu)
     {
         if (weight is not null && weight.Size != c) throw new ArgumentException($"Norm: weight {weight.ShapeString} does not fit {c} channels.");
         if (bias is not null && bias.Size != c) throw new ArgumentException($"Norm: bias {bias.ShapeString} does not fit {c} channels.");
         int groups = c / cpg, planes = n * c;
         int Slot(int p) => perSample ? p / c * groups + p % c / cpg : p % c;
         float W(int ch) => weight?.Data[ch] ?? 1f;
+        // With a ReLU, each plane's map y = a x + b is kept: the backward pass gates g by a x + b > 0 (ReluGate).
+        var gates = relu ? new ReluGate[planes] : null;
         var y = Tensor.Uninitialized(x.Shape);
         Parallelism.For(0, planes, p =>
         {
             int ch = p % c, s = Slot(p);
             float a = W(ch) * invStd[s], b = (bias?.Data[ch] ?? 0f) - mean[s] * a;
-            VectorOps.Affine(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
+            if (gates is null) VectorOps.Affine(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
+            else
+            {
+                gates[p] = ReluGate.After(a, b);
+                VectorOps.AffineRelu(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
+            }
         });
+        ReluGate Gate(int p) => gates?[p] ?? default;
         Tensor[] inputs = [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
         return Tensor.Record(y, inputs, g =>
         {
@@ -103,7 +125,7 @@ public static partial class F
             // Per plane: sum g and sum g (x - mean); sum g xhat = invStd * the second.
             var sumG = new float[planes]; var sumGX = new float[planes];
             Parallelism.For(0, planes, p =>
-                (sumG[p], sumGX[p]) = VectorOps.CenteredDot(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), mean[Slot(p)]));
+                (sumG[p], sumGX[p]) = VectorOps.CenteredDot(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), mean[Slot(p)], Gate(p)));
             if (weight is { RequiresGrad: true } || bias is { RequiresGrad: true })
             {
                 var dw = new double[c]; var db = new double[c];
@@ -133,7 +155,7 @@ public static partial class F
                     b = -k * k * mB;
                     cc = k * (k * mB * mean[s] - mA);
                 }
-                VectorOps.Combine(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), a, b, cc, dx.AsSpan(p * hw, hw));
+                VectorOps.Combine(gd.AsSpan(p * hw, hw), x.Data.AsSpan(p * hw, hw), a, b, cc, dx.AsSpan(p * hw, hw), Gate(p));
             });
             x.AccumulateGradOwned(dx);
         });
