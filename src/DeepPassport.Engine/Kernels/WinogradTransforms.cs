@@ -190,8 +190,23 @@ internal static unsafe class WinogradTransforms
         fixed (float* ps = src, pd = dst) Transpose(ps + srcOffset, srcStride, pd + dstOffset, dstStride, rows, cols);
     }
 
-    /// <summary>dst[j·dstStride + i] = src[i·srcStride + j] for i &lt; rows, j &lt; cols: 8 x 8 blocks in registers, scalar edges.</summary>
+    /// <summary>
+    /// dst[j·dstStride + i] = src[i·srcStride + j] for i &lt; rows, j &lt; cols: 16 x 16 blocks in registers (AVX-512),
+    /// the edges by <see cref="TransposeBy8"/>.
+    /// </summary>
     public static void Transpose(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
+    {
+        int r16 = Transpose16.IsSupported ? rows / 16 * 16 : 0, c16 = cols / 16 * 16;
+        if (r16 > 0)
+            for (int i = 0; i < r16; i += 16)
+                for (int j = 0; j < c16; j += 16) Transpose16.Block(src + i * srcStride + j, srcStride, dst + j * dstStride + i, dstStride);
+        else c16 = 0;
+        TransposeBy8(src + c16, srcStride, dst + c16 * dstStride, dstStride, r16, cols - c16);   // right of the blocks
+        TransposeBy8(src + r16 * srcStride, srcStride, dst + r16, dstStride, rows - r16, cols);   // below them
+    }
+
+    /// <summary>As <see cref="Transpose(float*, long, float*, long, int, int)"/> by 8 x 8 blocks, scalar edges.</summary>
+    private static void TransposeBy8(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
     {
         int r8 = Transpose8.IsSupported ? rows / 8 * 8 : 0, c8 = cols / 8 * 8;
         for (int i = 0; i < r8; i += 8)

@@ -1,3 +1,4 @@
+using DeepPassport.Engine.Kernels;
 using DeepPassport.Engine.Tensors;
 using DeepPassport.Engine.Tests.Tensors;
 using Xunit;
@@ -8,6 +9,30 @@ namespace DeepPassport.Engine.Tests.Kernels;
 public class WinogradTests
 {
     private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(new Rng(seed), shape);
+
+    /// <summary>
+    /// The transpose under every NCHW &lt;-&gt; pixel-major move: 16 x 16 register blocks, 8 x 8 blocks and scalar edges, on
+    /// strided rows (a row of an image read from planes h·w apart) and every edge combination.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(64, 32)]
+    [InlineData(33, 17)]
+    [InlineData(17, 40)]
+    [InlineData(8, 24)]
+    [InlineData(40, 9)]
+    [InlineData(5, 3)]
+    public unsafe void TransposeMatchesNaive(int rows, int cols)
+    {
+        long srcStride = cols + 7, dstStride = rows + 3;
+        float[] src = R(4, (int)(rows * srcStride)).Data, dst = new float[cols * dstStride];
+        Array.Fill(dst, float.NaN);   // entries outside the transposed block must stay untouched
+        fixed (float* ps = src, pd = dst) WinogradTransforms.Transpose(ps, srcStride, pd, dstStride, rows, cols);
+        for (int j = 0; j < cols; j++)
+            for (long i = 0; i < dstStride; i++)
+                if (i < rows) Assert.Equal(src[i * srcStride + j], dst[j * dstStride + i]);
+                else Assert.True(float.IsNaN(dst[j * dstStride + i]), $"({j}, {i}) written outside the block");
+    }
 
     [Theory]
     [InlineData(1, 16, 16, 8, 8, true, 3)]     // one image
