@@ -88,10 +88,14 @@ public class WinogradTests
             (y * R(4, y.Shape)).Sum().Backward();
             return (y, t.Select(v => v.Grad!).ToArray());
         }
-        var (yw, gw) = Run(t => F.Conv2dWinograd(t[0], t[1], bias ? t[2] : null, g, kind));
         var (yr, gr) = Run(t => F.Conv2dIm2Col(t[0], t[1], bias ? t[2] : null, g));
-        Near(yr, yw, $"{kind} y");
-        for (int i = 0; i < gr.Length; i++) Near(gr[i], gw[i], $"{kind} grad {i}");
+        // Both ways of splitting the work: chunks of images, and the batch position by position.
+        foreach (var order in new[] { WinogradOrder.ByChunk, WinogradOrder.ByPosition })
+        {
+            var (yw, gw) = Run(t => F.Conv2dWinograd(t[0], t[1], bias ? t[2] : null, g, kind, order));
+            Near(yr, yw, $"{kind} {order} y");
+            for (int i = 0; i < gr.Length; i++) Near(gr[i], gw[i], $"{kind} {order} grad {i}");
+        }
     }
 
     /// <summary>

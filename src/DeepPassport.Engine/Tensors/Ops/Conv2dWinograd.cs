@@ -12,12 +12,12 @@ public static partial class F
     /// F(4x4, 5x5), 6.25 times fewer.
     /// The image sides must be multiples of the output tile.
     /// </summary>
-    internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g, WinogradKind kind) => kind switch
+    internal static Tensor Conv2dWinograd(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g, WinogradKind kind, WinogradOrder order = WinogradOrder.Auto) => kind switch
     {
-        WinogradKind.F2x3 => Conv2dWinograd<WinogradF2x3>(x, weight, bias, g),
-        WinogradKind.F4x3 => Conv2dWinograd<WinogradF4x3>(x, weight, bias, g),
-        WinogradKind.F2x5 => Conv2dWinograd<WinogradF2x5>(x, weight, bias, g),
-        WinogradKind.F4x5 => Conv2dWinograd<WinogradF4x5>(x, weight, bias, g),
+        WinogradKind.F2x3 => Conv2dWinograd<WinogradF2x3>(x, weight, bias, g, order),
+        WinogradKind.F4x3 => Conv2dWinograd<WinogradF4x3>(x, weight, bias, g, order),
+        WinogradKind.F2x5 => Conv2dWinograd<WinogradF2x5>(x, weight, bias, g, order),
+        WinogradKind.F4x5 => Conv2dWinograd<WinogradF4x5>(x, weight, bias, g, order),
         _ => throw new ArgumentException($"no Winograd scheme {kind}", nameof(kind)),
     };
 
@@ -27,25 +27,25 @@ public static partial class F
     /// is the adjoint of the forward product, dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ] with dM = A dY Aᵀ, taken back to r x r by
     /// dg = Gᵀ dU G.
     /// </summary>
-    private static Tensor Conv2dWinograd<T>(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g) where T : IWinogradScheme
+    private static Tensor Conv2dWinograd<T>(Tensor x, Tensor weight, Tensor? bias, ConvGeometry g, WinogradOrder order) where T : IWinogradScheme
     {
         int n = x.Shape[0];
         var y = Tensor.Uninitialized(n, g.OutC, g.OutH, g.OutW);   // every plane is written by the output transform
-        WinogradProduct<T>(x.Data, n, g.InC, g.OutC, g.InH, g.InW, weight.Data, flipped: false, y.Data, bias?.Data);
+        WinogradProduct<T>(x.Data, n, g.InC, g.OutC, g.InH, g.InW, weight.Data, flipped: false, y.Data, bias?.Data, order);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Tensor.Record(y, inputs, dy => Conv2dWinogradBackward<T>(x, weight, bias, dy, g));
+        return Tensor.Record(y, inputs, dy => Conv2dWinogradBackward<T>(x, weight, bias, dy, g, order));
     }
 
-    private static void Conv2dWinogradBackward<T>(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g) where T : IWinogradScheme
+    private static void Conv2dWinogradBackward<T>(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g, WinogradOrder order) where T : IWinogradScheme
     {
         int n = x.Shape[0], h = g.InH, w = g.InW;
         if (x.RequiresGrad)
         {
             var dx = TensorScope.Rent(x.Size, clear: false);
-            WinogradProduct<T>(dy.Data, n, g.OutC, g.InC, h, w, weight.Data, flipped: true, dx, null);
+            WinogradProduct<T>(dy.Data, n, g.OutC, g.InC, h, w, weight.Data, flipped: true, dx, null, order);
             x.AccumulateGradOwned(dx);
         }
-        if (weight.RequiresGrad) weight.AccumulateGradOwned(WinogradWeightGradient<T>(x, dy, g));
+        if (weight.RequiresGrad) weight.AccumulateGradOwned(WinogradWeightGradient<T>(x, dy, g, order));
         if (bias is not null && bias.RequiresGrad) bias.AccumulateGradOwned(BiasGradient(dy, n, g));
     }
 
@@ -54,9 +54,18 @@ public static partial class F
     /// sums are added and taken back to r x r at the end. V is transformed again from x rather than kept from the forward
     /// pass: kept, it would hold α²/m² times every layer's input until backward.
     /// </summary>
-    private static float[] WinogradWeightGradient<T>(Tensor x, Tensor dy, ConvGeometry g) where T : IWinogradScheme
+    private static float[] WinogradWeightGradient<T>(Tensor x, Tensor dy, ConvGeometry g, WinogradOrder order) where T : IWinogradScheme
     {
         int n = x.Shape[0], h = g.InH, w = g.InW, tiles = W.Tiles<T>(h, w), positions = W.Positions<T>();
+        var dw = TensorScope.Rent(g.OutC * g.InC * g.KH * g.KW, clear: false);   // every entry written
+        if (WinogradByPosition(order, positions, n, tiles, Math.Max(g.InC, g.OutC)))
+        {
+            float[] sum = ArrayPoolF.Rent(positions * g.OutC * g.InC);   // every dU[ξ] stored by its product
+            WinogradWeightGradientByPosition<T>(x, dy, g, sum);
+            W.FilterAdjoint<T>(sum, dw, g.OutC, g.InC);
+            ArrayPoolF.Return(sum);
+            return dw;
+        }
         var plan = new WinogradChunks(n, tiles);
         int workers = Parallelism.ChunkCount(plan.Count), uSize = positions * g.OutC * g.InC;
         // Each worker's sum and scratch, made when it takes its first chunk (a worker may take none).
@@ -97,7 +106,6 @@ public static partial class F
             TensorPrimitives.Add(total.AsSpan(0, uSize), du[t].AsSpan(0, uSize), total.AsSpan(0, uSize));
             ArrayPoolF.Return(du[t]);
         }
-        var dw = TensorScope.Rent(g.OutC * g.InC * g.KH * g.KW, clear: false);   // every entry written
         W.FilterAdjoint<T>(total, dw, g.OutC, g.InC);
         ArrayPoolF.Return(total);
         return dw;
@@ -108,13 +116,19 @@ public static partial class F
     /// (as stored, [outC, inC, r, r]; or, <paramref name="flipped"/>, the input-gradient filters of a [inC, outC, r, r]
     /// weight), plus bias. Chunks of images run in parallel: transform in, α² GEMMs M[ξ] = V[ξ] U[ξ], transform out.
     /// </summary>
-    private static void WinogradProduct<T>(float[] input, int n, int inC, int outC, int h, int w, float[] weight, bool flipped, float[] output, float[]? bias) where T : IWinogradScheme
+    private static void WinogradProduct<T>(float[] input, int n, int inC, int outC, int h, int w, float[] weight, bool flipped, float[] output, float[]? bias, WinogradOrder order) where T : IWinogradScheme
     {
         int tiles = W.Tiles<T>(h, w), positions = W.Positions<T>(), inSize = inC * h * w, outSize = outC * h * w, uSize = outC * inC;
         // U[ξ] is [inC, outC] of this product either way; flipped, the weight's own first axis is this product's inC.
         float[] u = ArrayPoolF.Rent(positions * uSize);
         int weightOut = flipped ? inC : outC, weightIn = flipped ? outC : inC;
         W.Filter<T>(weight, u, weightOut, weightIn, flipped);
+        if (WinogradByPosition(order, positions, n, tiles, Math.Max(inC, outC)))
+        {
+            WinogradProductByPosition<T>(input, n, inC, outC, h, w, u, output, bias);
+            ArrayPoolF.Return(u);
+            return;
+        }
         var plan = new WinogradChunks(n, tiles);
         Parallelism.For(0, plan.Count, c =>
         {
