@@ -2,7 +2,7 @@
 # Times this tree's engine against another commit's, side by side in one process (bench/DeepPassport.Ab):
 #   bench/ab.sh BASE [WORK] [rounds] [reps]
 # BASE is a commit (HEAD for a trial setting: KNOB_A / KNOB_B, see DeepPassport.Ab). WORK as AbProbe.Setup:
-# step:resnet18 (default), step:alexnet, infer:resnet18, isn, conv:cin,cout,side,k,stride,pad, convf:..., gemm:m,n,k,ta,tb.
+# step:resnet18 (default), step:alexnet, infer:resnet18, isn, conv:cin,cout,side,k,stride,pad, convf:..., gemm:m,n,k,ta,tb, pgemm:...
 # The probe is built from this tree and copied beside both builds (it uses only public API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
