@@ -57,10 +57,11 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Splits a product between threads when asked: by column ranges when there are enough columns (<see
-    /// cref="ColumnPartsPerThread"/> a thread; each range packs its own B; A is packed once beforehand, its row panels split between the threads, since packing all of A again
-    /// for each column range cost a fifth of the time: 1024³ ran at 175-210 GFLOPS on 2 threads where two independent
-    /// serial products ran at 270 together), otherwise by row blocks of A within each K block.
+    /// Splits a product between threads when asked: by column ranges when there are enough columns
+    /// (<see cref="ColumnPartsPerThread"/> a thread; each range packs its own B; A is packed once beforehand, its row
+    /// panels split between the threads, since packing all of A again for each column range cost a fifth of the time:
+    /// 1024³ ran at 175-210 GFLOPS on 2 threads where two independent serial products ran at 270 together), otherwise by
+    /// row blocks of A within each K block.
     /// </summary>
     private static void Run(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c, int m, int n, int k, bool accumulate, bool parallel)
     {

@@ -50,9 +50,10 @@ public static partial class F
     }
 
     /// <summary>
-    /// dW by the adjoint of the scheme T's forward product: each worker sums dU[ξ] += V[ξ]ᵀ dM[ξ] over the chunks it takes; the
-    /// sums are added and taken back to r x r at the end. V is transformed again from x rather than kept from the forward
-    /// pass: kept, it would hold α²/m² times every layer's input until backward.
+    /// dW by the adjoint of the scheme T's forward product: each worker sums dU[ξ] += V[ξ]ᵀ dM[ξ] over the chunks it
+    /// takes; the sums are added and taken back to r x r at the end (small images: by position, one product a ξ over all
+    /// tiles, <see cref="WinogradWeightGradientByPosition"/>). V is transformed again from x rather than kept from the
+    /// forward pass: kept, it would hold α²/m² times every layer's input until backward.
     /// </summary>
     private static float[] WinogradWeightGradient<T>(Tensor x, Tensor dy, ConvGeometry g, WinogradOrder order) where T : IWinogradScheme
     {

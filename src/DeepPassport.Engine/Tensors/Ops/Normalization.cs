@@ -16,7 +16,7 @@ public static partial class F
 
     /// <summary>
     /// ReLU(<see cref="BatchNorm2d(Tensor, Tensor?, Tensor?, Tensor?, Tensor?, bool, float, float)"/>) in one pass: the
-    /// normalised values are never stored (one activation less kept for backward), and the backward pass gates the
+    /// normalised values are never stored (one activation fewer kept for backward), and the backward pass gates the
     /// gradient inside batch norm's own two passes (<see cref="ReluGate"/>) instead of a ReLU pass of its own.
     /// </summary>
     public static Tensor BatchNormRelu2d(Tensor x, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
