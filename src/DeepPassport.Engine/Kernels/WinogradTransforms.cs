@@ -196,11 +196,9 @@ internal static unsafe class WinogradTransforms
     /// </summary>
     public static void Transpose(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
     {
-        int r16 = Transpose16.IsSupported ? rows / 16 * 16 : 0, c16 = cols / 16 * 16;
-        if (r16 > 0)
-            for (int i = 0; i < r16; i += 16)
-                for (int j = 0; j < c16; j += 16) Transpose16.Block(src + i * srcStride + j, srcStride, dst + j * dstStride + i, dstStride);
-        else c16 = 0;
+        int r16 = Transpose16.IsSupported ? rows / 16 * 16 : 0, c16 = r16 > 0 ? cols / 16 * 16 : 0;
+        for (int i = 0; i < r16; i += 16)
+            for (int j = 0; j < c16; j += 16) Transpose16.Block(src + i * srcStride + j, srcStride, dst + j * dstStride + i, dstStride);
         TransposeBy8(src + c16, srcStride, dst + c16 * dstStride, dstStride, r16, cols - c16);   // right of the blocks
         TransposeBy8(src + r16 * srcStride, srcStride, dst + r16, dstStride, rows - r16, cols);   // below them
     }

@@ -136,7 +136,7 @@ public class OpGradientTests
 
     /// <summary>
     /// Batch norm with its ReLU fused, in training (the gradient gated inside batch norm's backward) and evaluation. The
-    /// inputs keep every normalised value at least 0.02 from the ReLU's kink, where finite differences cannot hold.
+    /// inputs keep every normalised value at least 0.01 from the ReLU's kink, where finite differences cannot hold.
     /// </summary>
     [Theory]
     [InlineData(true)]

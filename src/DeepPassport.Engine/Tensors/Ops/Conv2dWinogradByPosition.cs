@@ -64,14 +64,23 @@ public static partial class F
         ArrayPoolF.Return(dm);
     }
 
-    /// <summary>body(i, scratch) for every image i, images in parallel, with a 64-byte aligned scratch of the given length.</summary>
+    /// <summary>
+    /// body(i, scratch) for every image i, images in parallel; scratch is the worker's own 64-byte aligned buffer of the
+    /// given length, rented when it takes its first image (not once an image).
+    /// </summary>
     private static void EachImage(int n, int scratchLength, Action<int, Span<float>> body)
-        => Parallelism.For(0, n, i =>
+    {
+        int workers = Parallelism.ChunkCount(n);
+        var scratch = new float[workers][];
+        var start = new int[workers];
+        Parallelism.ForEachWorker(n, workers, (t, i) =>
         {
-            float[] scratch = ArrayPoolF.RentAligned(scratchLength, out int s0);
-            body(i, scratch.AsSpan(s0));
-            ArrayPoolF.Return(scratch);
+            scratch[t] ??= ArrayPoolF.RentAligned(scratchLength, out start[t]);
+            body(i, scratch[t].AsSpan(start[t]));
         });
+        foreach (var s in scratch)
+            if (s is not null) ArrayPoolF.Return(s);
+    }
 }
 
 /// <summary>How a Winograd convolution splits its work: by the rule of <c>F.WinogradByPosition</c>, or (tests) one way.</summary>
