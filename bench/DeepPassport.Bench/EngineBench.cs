@@ -36,7 +36,7 @@ public static class EngineBench
         foreach (var (name, cin, cout, size, k, stride, pad) in ConvLayers.Where(l => l.Item1.Contains(only)))
         {
             var w = Param(rng, cout, cin, k, k);   // made once: drawing it is not part of the convolution
-            Op(rounds, $"{name} {cin}->{cout} {k}x{k}/{stride} @{size}", [64, cin, size, size], t => F.Conv2d(t, w, null, stride, pad));
+            Op(rounds, $"{name} {cin}->{cout} {k}x{k}/{stride} @{size}", [64, cin, size, size], t => F.Conv2d(t, w, null, stride, pad), w);
         }
     }
 
@@ -102,7 +102,7 @@ public static class EngineBench
         foreach (var (c, side) in new[] { (64, 32), (192, 16) })
         {
             var (gamma, beta) = (Param(rng, c), Param(rng, c));
-            Op(rounds, $"batchnorm {c} @{side}", [64, c, side, side], t => F.BatchNorm2d(t, gamma, beta, Tensor.Zeros(c), Tensor.Ones(c), true));
+            Op(rounds, $"batchnorm {c} @{side}", [64, c, side, side], t => F.BatchNorm2d(t, gamma, beta, Tensor.Zeros(c), Tensor.Ones(c), true), gamma, beta);
             Op(rounds, $"relu {c} @{side}", [64, c, side, side], t => t.Relu());
         }
         Op(rounds, "maxpool 64 @32", [64, 64, 32, 32], t => F.MaxPool2d(t, 2, 2));
@@ -115,7 +115,8 @@ public static class EngineBench
         return p;
     }
 
-    private static void Op(int rounds, string name, int[] shape, Func<Tensor, Tensor> op)
+    /// <summary>Forward and backward times of <paramref name="op"/> on a random input; <paramref name="parameters"/> get fresh gradients each round.</summary>
+    private static void Op(int rounds, string name, int[] shape, Func<Tensor, Tensor> op, params Tensor[] parameters)
     {
         var rng = new Rng(5);
         var x = Tensor.Randn(rng, shape);
@@ -126,6 +127,9 @@ public static class EngineBench
         for (int r = 0; r <= rounds; r++)
         {
             x.Grad = null;
+            foreach (var p in parameters) p.Grad = null;
+            // Pooled storage, as a training step has it (without it every output is a fresh, zeroed allocation).
+            using var scope = TensorScope.Begin();
             var clock = Stopwatch.StartNew();
             var y = op(x);
             double tf = clock.Elapsed.TotalMilliseconds; clock.Restart();
