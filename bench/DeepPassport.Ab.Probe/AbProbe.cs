@@ -19,7 +19,8 @@ public static class AbProbe
     /// <summary>
     /// Prepares <paramref name="what"/>: "step:resnet18" or "step:alexnet" (a training step, batch 64), "infer:resnet18"
     /// (batch 256), "isn" (an ISN training step as <c>DeepPassport.Bench isn</c>), "conv:cin,cout,side,k,stride,pad" (a
-    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads).
+    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "bn:c,side" or "bnrelu:c,side" (training batch
+    /// norm, alone or with its ReLU, of a batch of 64, forward and backward), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads).
     /// <paramref name="knob"/> "Type.Field=value" first sets an internal static field of the engine (a trial setting;
     /// Type in DeepPassport.Engine.Kernels, or DeepPassport.Engine.Tensors when named so).
     /// </summary>
@@ -36,6 +37,7 @@ public static class AbProbe
             "infer" => Inference(parts[1], rng),
             "isn" => IsnStep(rng),
             "conv" or "convf" => Convolution(a, parts[0] == "convf", rng),
+            "bn" or "bnrelu" => BatchNorm(a, parts[0] == "bnrelu", rng),
             "gemm" or "pgemm" => Product(a, parts[0] == "pgemm", rng),
             _ => throw new ArgumentException($"ab: unknown work '{what}'."),
         };
@@ -102,8 +104,24 @@ public static class AbProbe
         var x = Tensor.Randn(rng, 64, a[0], a[2], a[2]);
         w.RequiresGrad = x.RequiresGrad = true;
         var dy = Tensor.Randn(rng, F.Conv2d(x, w, null, a[4], a[5]).Shape);
-        if (forwardOnly) return () => F.Conv2d(x, w, null, a[4], a[5]);
-        return () => { x.Grad = null; w.Grad = null; F.Conv2d(x, w, null, a[4], a[5]).Backward(dy); };
+        if (forwardOnly) return () => { using var scope = TensorScope.Begin(); F.Conv2d(x, w, null, a[4], a[5]); };
+        return () => { x.Grad = null; w.Grad = null; using var scope = TensorScope.Begin(); F.Conv2d(x, w, null, a[4], a[5]).Backward(dy); };
+    }
+
+    private static Action BatchNorm(int[] a, bool relu, Rng rng)
+    {
+        if (a.Length != 2) throw new ArgumentException("ab: bn wants c,side.");
+        int c = a[0];
+        var x = Tensor.Randn(rng, 64, c, a[1], a[1]);
+        var (gamma, beta, mean, var) = (Tensor.Randn(rng, c), Tensor.Randn(rng, c), Tensor.Zeros(c), Tensor.Ones(c));
+        x.RequiresGrad = gamma.RequiresGrad = beta.RequiresGrad = true;
+        var dy = Tensor.Randn(rng, x.Shape);
+        return () =>
+        {
+            x.Grad = gamma.Grad = beta.Grad = null;
+            using var scope = TensorScope.Begin();
+            (relu ? F.BatchNormRelu2d(x, gamma, beta, mean, var, true) : F.BatchNorm2d(x, gamma, beta, mean, var, true)).Backward(dy);
+        };
     }
 
     private static Action Product(int[] a, bool parallel, Rng rng)

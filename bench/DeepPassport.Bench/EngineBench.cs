@@ -115,16 +115,18 @@ public static class EngineBench
         return p;
     }
 
-    /// <summary>Forward and backward times of <paramref name="op"/> on a random input; <paramref name="parameters"/> get fresh gradients each round.</summary>
+    /// <summary>
+    /// Forward and backward times of <paramref name="op"/> on a random input, after a second of untimed rounds (the JIT's
+    /// tiers settle in that time; without it a short run timed batch norm's forward at 4x its steady cost);
+    /// <paramref name="parameters"/> get fresh gradients each round.
+    /// </summary>
     private static void Op(int rounds, string name, int[] shape, Func<Tensor, Tensor> op, params Tensor[] parameters)
     {
         var rng = new Rng(5);
         var x = Tensor.Randn(rng, shape);
         x.RequiresGrad = true;
-        var probe = op(x);
-        var dy = Tensor.Randn(rng, probe.Shape);
-        var f = new List<double>(); var b = new List<double>();
-        for (int r = 0; r <= rounds; r++)
+        var dy = Tensor.Randn(rng, op(x).Shape);
+        (double Forward, double Backward) Round()
         {
             x.Grad = null;
             foreach (var p in parameters) p.Grad = null;
@@ -134,8 +136,15 @@ public static class EngineBench
             var y = op(x);
             double tf = clock.Elapsed.TotalMilliseconds; clock.Restart();
             y.Backward(dy);
-            double tb = clock.Elapsed.TotalMilliseconds;
-            if (r > 0) { f.Add(tf); b.Add(tb); }
+            return (tf, clock.Elapsed.TotalMilliseconds);
+        }
+        var warm = Stopwatch.StartNew();
+        do Round(); while (warm.Elapsed.TotalSeconds < 1);
+        var f = new List<double>(); var b = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            var (tf, tb) = Round();
+            f.Add(tf); b.Add(tb);
         }
         f.Sort(); b.Sort();
         Console.WriteLine($"  {name,-24} forward {f[f.Count / 2],7:F2} ms  backward {b[b.Count / 2],7:F2} ms");

@@ -57,17 +57,17 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Splits a product between threads when asked: by column ranges when there are enough columns
-    /// (<see cref="ColumnPartsPerThread"/> a thread; each range packs its own B; A is packed once beforehand, its row
-    /// panels split between the threads, since packing all of A again for each column range cost a fifth of the time:
-    /// 1024³ ran at 175-210 GFLOPS on 2 threads where two independent serial products ran at 270 together), otherwise by
-    /// row blocks of A within each K block.
+    /// Splits a product between threads when asked: by column ranges when there are at least 4 column panels a thread
+    /// (taken as the threads come free, in shrinking shares: <see cref="TakeColumns"/>; each range packs its own B; A is
+    /// packed once beforehand, its row panels split between the threads, since packing all of A again for each column
+    /// range cost a fifth of the time: 1024³ ran at 175-210 GFLOPS on 2 threads where two independent serial products ran
+    /// at 270 together), otherwise by row blocks of A within each K block.
     /// </summary>
     private static void Run(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c, int m, int n, int k, bool accumulate, bool parallel)
     {
         var (mr, nr) = TileOf(isa);
-        int parts = parallel ? Math.Min(Parallelism.ChunkCount((n + nr - 1) / nr) * ColumnPartsPerThread, Math.Max(1, n / (4 * nr))) : 1;
-        if (parts > 1 && n >= 4 * nr * parts)
+        int panels = (n + nr - 1) / nr, workers = parallel ? Parallelism.ChunkCount(panels) : 1;
+        if (workers > 1 && panels >= 4 * workers)
         {
             float[]? shared = aPacked is null ? ArrayPoolF.Rent((m + mr - 1) / mr * mr * k + 16) : null;
             try
@@ -76,12 +76,15 @@ public static unsafe class Gemm
                 {
                     if (shared is not null) aPacked = PackAll(transA, a, m, k, mr, Align64(ps), parallel: true);
                     nint pap = (nint)aPacked, pb = (nint)b, pc = (nint)c;
-                    int panels = (n + nr - 1) / nr;
-                    Parallelism.For(0, parts, t =>
+                    int next = 0;
+                    Parallelism.For(0, workers, _ =>
                     {
-                        int j0 = (int)((long)panels * t / parts) * nr, j1 = Math.Min(n, (int)((long)panels * (t + 1) / parts) * nr);
-                        float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
-                        Columns(isa, transA, null, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, accumulate, false);
+                        while (TakeColumns(ref next, panels, workers) is var (p0, p1) && p1 > p0)
+                        {
+                            int j0 = p0 * nr, j1 = Math.Min(n, p1 * nr);
+                            float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
+                            Columns(isa, transA, null, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, accumulate, false);
+                        }
                     });
                 }
             }
@@ -137,12 +140,23 @@ public static unsafe class Gemm
     internal const int InPlaceMaxColumns = 128;
 
     /// <summary>
-    /// Column ranges per thread of a product split by columns (each at least 4 panels wide), taken as the threads come
-    /// free: this host's vCPUs run at uneven speeds at times (one at 65 GFLOPS while the other ran at 150), and with one
-    /// range per thread the fast one waited for the slow one. Alternated in one process, 1024³ on 2 threads: 1.22, 1.06,
-    /// 1.02 and 1.01x against one range per thread (A/A 1.01).
+    /// The next range [p0, p1) of a product's column panels for a thread that came free: a 1/(2·workers) share of the
+    /// panels left, at least 2 (guided scheduling). Big ranges first keep B's packing and A's streaming few; small ones
+    /// last let the threads finish together. This host's vCPUs run at uneven speeds at times (one at 65 GFLOPS while the
+    /// other ran at 150). Alternated in one process, 1024³ on 2 threads: 4 equal ranges a thread taken as threads came
+    /// free 1.22, 1.06, 1.02, 1.01x against one range a thread; these shrinking ranges 1.063x (18 of 20 rounds) against
+    /// the 4 equal ones; a 1/workers share 0.97x, a 1/(3·workers) share 1.03x, at least 1 or 4 panels level.
     /// </summary>
-    private const int ColumnPartsPerThread = 4;
+    private static (int, int) TakeColumns(ref int next, int panels, int workers)
+    {
+        while (true)
+        {
+            int p0 = Volatile.Read(ref next), left = panels - p0;
+            if (left <= 0) return (0, 0);
+            int size = Math.Min(left, Math.Max(2, (left + 2 * workers - 1) / (2 * workers)));
+            if (Interlocked.CompareExchange(ref next, p0 + size, p0) == p0) return (p0, p0 + size);
+        }
+    }
 
     /// <summary>
     /// One K-block of the product, split into M-blocks that may run on different threads. A comes packed for this
