@@ -39,6 +39,8 @@ public static class AbProbe
             "conv" or "convf" => Convolution(a, parts[0] == "convf", rng),
             "bn" or "bnrelu" => BatchNorm(a, parts[0] == "bnrelu", rng),
             "gemm" or "pgemm" => Product(a, parts[0] == "pgemm", rng),
+            "halves" => Halves(a, 2, rng),
+            "quarters" => Halves(a, 4, rng),
             _ => throw new ArgumentException($"ab: unknown work '{what}'."),
         };
     }
@@ -130,6 +132,13 @@ public static class AbProbe
         int m = a[0], n = a[1], k = a[2];
         float[] left = Tensor.Randn(rng, m * k).Data, right = Tensor.Randn(rng, k * n).Data, c = new float[m * n];
         return () => Gemm.Multiply(a[3] != 0, a[4] != 0, m, n, k, left, right, c, false, parallel);
+    }
+
+    private static Action Halves(int[] a, int pieces, Rng rng)
+    {
+        int m = a[0], n = a[1], k = a[2], h = m / pieces;
+        float[] left = Tensor.Randn(rng, m * k).Data, right = Tensor.Randn(rng, k * n).Data, c = new float[m * n];
+        return () => Parallelism.ForEachWorker(pieces, 2, (_, t) => Gemm.Multiply(false, false, h, n, k, left.AsSpan(t * h * k), right, c.AsSpan(t * h * n), false, false));
     }
 
     private static void SetKnob(string knob)

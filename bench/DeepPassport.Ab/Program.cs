@@ -5,7 +5,8 @@ using System.Runtime.Loader;
 // speed moves by a third within minutes) fall on both alike. bench/ab.sh builds the two and runs this.
 //   DeepPassport.Ab DIR_A DIR_B WORK [rounds 20] [reps 2] [threads 2]
 // Each DIR holds DeepPassport.Engine.dll, DeepPassport.Protection.dll and DeepPassport.Ab.Probe.dll (WORK: AbProbe.Setup).
-// KNOB_A / KNOB_B ("Type.Field=value") set a trial setting in one side only.
+// KNOB_A / KNOB_B ("Type.Field=value") set a trial setting in one side only; WORK_B gives side B other work (two ways
+// of doing one thing, timed in one build).
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: DeepPassport.Ab DIR_A DIR_B WORK [rounds] [reps] [threads]");
@@ -20,7 +21,7 @@ foreach (var dir in new[] { dirA, dirB })
         return 2;
     }
 var a = Load(dirA, work, threads, Environment.GetEnvironmentVariable("KNOB_A") ?? "");
-var b = Load(dirB, work, threads, Environment.GetEnvironmentVariable("KNOB_B") ?? "");
+var b = Load(dirB, Environment.GetEnvironmentVariable("WORK_B") ?? work, threads, Environment.GetEnvironmentVariable("KNOB_B") ?? "");
 for (int i = 0; i < 2; i++) { a(reps); b(reps); }   // both through the JIT's tiers first
 var (ta, tb, ratio) = (new List<double>(), new List<double>(), new List<double>());
 for (int r = 0; r < rounds; r++)
