@@ -20,7 +20,9 @@ public static class AbProbe
     /// Prepares <paramref name="what"/>: "step:resnet18" or "step:alexnet" (a training step, batch 64), "infer:resnet18"
     /// (batch 256), "isn" (an ISN training step as <c>DeepPassport.Bench isn</c>), "conv:cin,cout,side,k,stride,pad" (a
     /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "bn:c,side" or "bnrelu:c,side" (training batch
-    /// norm, alone or with its ReLU, of a batch of 64, forward and backward), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads).
+    /// norm, alone or with its ReLU, of a batch of 64, forward and backward), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads),
+    /// "halves:m,n,k" or "quarters:m,n,k" (the product as 2 or 4 serial products of row slices, taken by 2 workers: what
+    /// two threads do with no sharing at all, the yardstick of the split).
     /// <paramref name="knob"/> "Type.Field=value" first sets an internal static field of the engine (a trial setting;
     /// Type in DeepPassport.Engine.Kernels, or DeepPassport.Engine.Tensors when named so).
     /// </summary>
