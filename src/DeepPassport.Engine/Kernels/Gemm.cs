@@ -116,9 +116,9 @@ public static unsafe class Gemm
     {
         var (mr, nr) = TileOf(isa);
         int panels = (n + nr - 1) / nr, groups = (panels + 3) / 4, mBlocks = (m + MC - 1) / MC, kBlocks = (k + KC - 1) / KC;
-        int perK = groups + mBlocks, items = kBlocks * perK, next = 0;
-        var packed = new int[kBlocks]; var rowsDone = new int[kBlocks];
-        var blockDone = new bool[kBlocks * mBlocks];
+        int perK = groups + mBlocks, items = kBlocks * perK, next = 0, failed = 0;
+        // Counters a waiting item reads: B's panel groups packed and row blocks done, each K block; each row block done.
+        var packed = new int[kBlocks]; var rowsDone = new int[kBlocks]; var blockDone = new int[kBlocks * mBlocks];
         int size = panels * nr * KC + 16;
         float[] buf0 = ArrayPoolF.Rent(size), buf1 = ArrayPoolF.Rent(size);
         try
@@ -126,41 +126,57 @@ public static unsafe class Gemm
             fixed (float* p0Buf = buf0, p1Buf = buf1)
             {
                 nint pa = (nint)a, pb = (nint)b, pc = (nint)c, bufs0 = (nint)Align64(p0Buf), bufs1 = (nint)Align64(p1Buf);
+                // False when another thread failed: this one stops, and that one's exception is the one reported.
+                bool Item(int item)
+                {
+                    int kb = item / perK, j = item % perK, p0 = kb * KC, kc = Math.Min(KC, k - p0);
+                    float* bp = (float*)(kb % 2 == 0 ? bufs0 : bufs1);
+                    if (j < groups)
+                    {
+                        if (kb >= 2 && !WaitFor(ref rowsDone[kb - 2], mBlocks, ref failed)) return false;
+                        int j0 = j * 4 * nr, j1 = Math.Min(n, j0 + 4 * nr);
+                        float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
+                        PackB(transB, bt, j1 - j0, k, n, p0, kc, nr, bp + (long)j0 * kc);
+                        Interlocked.Increment(ref packed[kb]);
+                    }
+                    else
+                    {
+                        int ib = j - groups;
+                        if (!WaitFor(ref packed[kb], groups, ref failed)) return false;
+                        if (kb >= 1 && !WaitFor(ref blockDone[(kb - 1) * mBlocks + ib], 1, ref failed)) return false;
+                        new Job(isa, transA, (float*)pa, null, bp, (float*)pc, m, n, k, n, p0, kc, mr, nr, store: !accumulate && p0 == 0).RunBlock(ib);
+                        Volatile.Write(ref blockDone[kb * mBlocks + ib], 1);
+                        Interlocked.Increment(ref rowsDone[kb]);
+                    }
+                    return true;
+                }
                 Parallelism.For(0, workers, _ =>
                 {
-                    for (int item = Interlocked.Increment(ref next) - 1; item < items; item = Interlocked.Increment(ref next) - 1)
+                    try
                     {
-                        int kb = item / perK, j = item % perK, p0 = kb * KC, kc = Math.Min(KC, k - p0);
-                        float* bp = (float*)(kb % 2 == 0 ? bufs0 : bufs1);
-                        if (j < groups)
-                        {
-                            if (kb >= 2) WaitFor(ref rowsDone[kb - 2], mBlocks);
-                            int j0 = j * 4 * nr, j1 = Math.Min(n, j0 + 4 * nr);
-                            float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
-                            PackB(transB, bt, j1 - j0, k, n, p0, kc, nr, bp + (long)j0 * kc);
-                            Interlocked.Increment(ref packed[kb]);
-                        }
-                        else
-                        {
-                            int ib = j - groups;
-                            WaitFor(ref packed[kb], groups);
-                            if (kb >= 1) { var sw = new SpinWait(); while (!Volatile.Read(ref blockDone[(kb - 1) * mBlocks + ib])) sw.SpinOnce(-1); }
-                            new Job(isa, transA, (float*)pa, null, bp, (float*)pc, m, n, k, n, p0, kc, mr, nr, store: !accumulate && p0 == 0).RunBlock(ib);
-                            Volatile.Write(ref blockDone[kb * mBlocks + ib], true);
-                            Interlocked.Increment(ref rowsDone[kb]);
-                        }
+                        for (int item = Interlocked.Increment(ref next) - 1; item < items; item = Interlocked.Increment(ref next) - 1)
+                            if (!Item(item)) return;
                     }
+                    catch { Volatile.Write(ref failed, 1); throw; }   // so that no other thread waits for this one's items forever
                 });
             }
         }
         finally { ArrayPoolF.Return(buf0); ArrayPoolF.Return(buf1); }
     }
 
-    /// <summary>Spins (never sleeping) until <paramref name="counter"/> reaches <paramref name="target"/>.</summary>
-    private static void WaitFor(ref int counter, int target)
+    /// <summary>
+    /// Spins (never sleeping) until <paramref name="counter"/> reaches <paramref name="target"/>: true, or false as soon
+    /// as another thread of the product has failed.
+    /// </summary>
+    private static bool WaitFor(ref int counter, int target, ref int failed)
     {
         var sw = new SpinWait();
-        while (Volatile.Read(ref counter) < target) sw.SpinOnce(-1);
+        while (Volatile.Read(ref counter) < target)
+        {
+            if (Volatile.Read(ref failed) != 0) return false;
+            sw.SpinOnce(-1);
+        }
+        return true;
     }
 
     /// <summary>C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long.</summary>
