@@ -230,8 +230,9 @@ public static unsafe class Gemm
     /// panels left, at least 2 (guided scheduling). Big ranges first keep B's packing and A's streaming few; small ones
     /// last let the threads finish together. This host's vCPUs run at uneven speeds at times (one at 65 GFLOPS while the
     /// other ran at 150). Alternated in one process, 1024³ on 2 threads: 4 equal ranges a thread taken as threads came
-    /// free 1.22, 1.06, 1.02, 1.01x against one range a thread; these shrinking ranges 1.063x (18 of 20 rounds) against
-    /// the 4 equal ones; a 1/workers share 0.97x, a 1/(3·workers) share 1.03x, at least 1 or 4 panels level.
+    /// free 1.22, 1.06, 1.02, 1.01x against one range a thread; these shrinking ranges against the 4 equal ones 1.063x
+    /// once (18 of 20 rounds), then 1.011, 1.013, 1.015x; a 1/workers share 0.97x, a 1/(3·workers) share 1.03x, at least
+    /// 1 or 4 panels level.
     /// </summary>
     private static (int, int) TakeColumns(ref int next, int panels, int workers)
     {
