@@ -95,16 +95,22 @@ public static class EngineBench
             $"{bytes / steps / 1e6:F0} MB allocated, gen0 {(GC.CollectionCount(0) - gen0) / (double)steps:F1}, gen2 {(GC.CollectionCount(2) - gen2) / (double)steps:F1} per step");
     }
 
-    /// <summary>The other operators at AlexNetCifar's shapes (its convolutions are in <see cref="Layers"/>).</summary>
+    /// <summary>
+    /// The other operators: training batch norm, alone and with its ReLU, at the shapes of both models (AlexNet's two,
+    /// then ResNet-18's three after layer1's), ReLU and max pooling at AlexNet's. bench/reference/layers_torch.py times
+    /// the batch norms in PyTorch too.
+    /// </summary>
     private static void Ops(int rounds)
     {
         var rng = new Rng(3);
-        foreach (var (c, side) in new[] { (64, 32), (192, 16) })
+        foreach (var (c, side) in new[] { (64, 32), (192, 16), (128, 16), (256, 8), (512, 4) })
         {
             var (gamma, beta) = (Param(rng, c), Param(rng, c));
             Op(rounds, $"batchnorm {c} @{side}", [64, c, side, side], t => F.BatchNorm2d(t, gamma, beta, Tensor.Zeros(c), Tensor.Ones(c), true), gamma, beta);
-            Op(rounds, $"relu {c} @{side}", [64, c, side, side], t => t.Relu());
+            Op(rounds, $"batchnorm+relu {c} @{side}", [64, c, side, side], t => F.BatchNormRelu2d(t, gamma, beta, Tensor.Zeros(c), Tensor.Ones(c), true), gamma, beta);
         }
+        foreach (var (c, side) in new[] { (64, 32), (192, 16) })
+            Op(rounds, $"relu {c} @{side}", [64, c, side, side], t => t.Relu());
         Op(rounds, "maxpool 64 @32", [64, 64, 32, 32], t => F.MaxPool2d(t, 2, 2));
     }
 

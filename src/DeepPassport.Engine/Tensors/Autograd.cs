@@ -68,7 +68,10 @@ public sealed partial class Tensor
         var order = TopologicalOrder();
         var g = gradient?.Data ?? [1f];
         if (IsLeaf) { AccumulateGrad(g); return; }
-        Grad = new Tensor((float[])g.Clone(), Shape);
+        // A copy: the seed's storage is recycled after this node's backward (inside a TensorScope, from its pool).
+        var seed = TensorScope.Rent(g.Length, clear: false);
+        g.CopyTo(seed, 0);
+        Grad = new Tensor(seed, Shape);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];

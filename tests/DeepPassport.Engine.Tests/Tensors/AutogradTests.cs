@@ -52,6 +52,23 @@ public class AutogradTests
     }
 
     [Fact]
+    public void BackwardLeavesTheGivenGradientAloneInsideAScope()
+    {
+        // The seed is copied into the scope's storage; the caller's tensor keeps its values, and what the pool lends
+        // after the backward pass is sound.
+        var x = new Tensor([1f, 2f, 3f], 3) { RequiresGrad = true };
+        var dy = new Tensor([1f, 10f, 100f], 3);
+        using (TensorScope.Begin())
+        {
+            (x.Relu() * 2f).Backward(dy);
+            Assert.Equal([2f, 20f, 200f], x.Grad!.Data);
+            var later = (x * 3f).Relu();   // storage taken from the pool after the backward pass
+            Assert.Equal([3f, 6f, 9f], later.Data);
+        }
+        Assert.Equal([1f, 10f, 100f], dy.Data);
+    }
+
+    [Fact]
     public void DeepChainDoesNotOverflowTheStack()
     {
         var x = new Tensor([1f], 1) { RequiresGrad = true };
