@@ -19,10 +19,11 @@ public static class AbProbe
     /// <summary>
     /// Prepares <paramref name="what"/>: "step:resnet18" or "step:alexnet" (a training step, batch 64), "infer:resnet18"
     /// (batch 256), "isn" (an ISN training step as <c>DeepPassport.Bench isn</c>), "conv:cin,cout,side,k,stride,pad" (a
-    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "bn:c,side" or "bnrelu:c,side" (training batch
-    /// norm, alone or with its ReLU, of a batch of 64, forward and backward), "gemm:m,n,k,transA,transB" (one thread) or "pgemm:…" (split between the threads),
-    /// "halves:m,n,k" or "quarters:m,n,k" (the product as 2 or 4 serial products of row slices, taken by 2 workers: what
-    /// two threads do with no sharing at all, the yardstick of the split).
+    /// convolution of a batch of 64, forward and backward), "convf:…" (forward only), "bn:c,side" or "bnrelu:c,side"
+    /// (training batch norm, alone or with its ReLU, of a batch of 64, forward and backward), "gemm:m,n,k,transA,transB"
+    /// (one thread) or "pgemm:…" (split between the threads), "halves:m,n,k" or "quarters:m,n,k" (the product as 2 or 4
+    /// serial products of row slices, taken by 2 workers: what two threads do with nothing shared, the yardstick of the
+    /// split). Every piece of work that makes tensors runs in a <see cref="TensorScope"/>, as a training step does.
     /// <paramref name="knob"/> "Type.Field=value" first sets an internal static field of the engine (a trial setting;
     /// Type in DeepPassport.Engine.Kernels, or DeepPassport.Engine.Tensors when named so).
     /// </summary>
@@ -138,6 +139,7 @@ public static class AbProbe
 
     private static Action Halves(int[] a, int pieces, Rng rng)
     {
+        if (a.Length != 3 || a[0] % pieces != 0) throw new ArgumentException($"ab: halves / quarters want m,n,k with m a multiple of {pieces}.");
         int m = a[0], n = a[1], k = a[2], h = m / pieces;
         float[] left = Tensor.Randn(rng, m * k).Data, right = Tensor.Randn(rng, k * n).Data, c = new float[m * n];
         return () => Parallelism.ForEachWorker(pieces, 2, (_, t) => Gemm.Multiply(false, false, h, n, k, left.AsSpan(t * h * k), right, c.AsSpan(t * h * n), false, false));
