@@ -103,21 +103,24 @@ public static partial class F
         int groups = c / cpg, planes = n * c;
         int Slot(int p) => perSample ? p / c * groups + p % c / cpg : p % c;
         float W(int ch) => weight?.Data[ch] ?? 1f;
-        // With a ReLU, each plane's map y = a x + b is kept: the backward pass gates g by a x + b > 0 (ReluGate).
-        var gates = relu ? new ReluGate[planes] : null;
+        // Plane p's map y = a x + b.
+        (float A, float B) Map(int p)
+        {
+            int ch = p % c, s = Slot(p);
+            float a = W(ch) * invStd[s];
+            return (a, (bias?.Data[ch] ?? 0f) - mean[s] * a);
+        }
+        // With a ReLU (batch norm only, so one map a channel) the backward pass gates g by a x + b > 0 (ReluGate).
+        if (relu && perSample) throw new ArgumentException("Norm: a fused ReLU needs one statistic a channel.");
+        var gates = relu ? Enumerable.Range(0, c).Select(ch => { var (a, b) = Map(ch); return ReluGate.After(a, b); }).ToArray() : null;
         var y = Tensor.Uninitialized(x.Shape);
         Parallelism.For(0, planes, p =>
         {
-            int ch = p % c, s = Slot(p);
-            float a = W(ch) * invStd[s], b = (bias?.Data[ch] ?? 0f) - mean[s] * a;
+            var (a, b) = Map(p);
             if (gates is null) VectorOps.Affine(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
-            else
-            {
-                gates[p] = ReluGate.After(a, b);
-                VectorOps.AffineRelu(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
-            }
+            else VectorOps.AffineRelu(x.Data.AsSpan(p * hw, hw), a, b, y.Data.AsSpan(p * hw, hw));
         });
-        ReluGate Gate(int p) => gates?[p] ?? default;
+        ReluGate Gate(int p) => gates?[p % c] ?? default;
         Tensor[] inputs = [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
         return Tensor.Record(y, inputs, g =>
         {
