@@ -215,8 +215,10 @@ public static unsafe partial class Gemm
                 for (int j = 0; j < full; j++, src += nr, d += panel)
                 {
                     int q = 0;
-                    if (Vector512.IsHardwareAccelerated)
+                    if (Lanes.Width == 16)
                         for (; q <= nr - 16; q += 16) Vector512.Store(Vector512.Load(src + q), d + q);
+                    else if (Lanes.Width == 8)
+                        for (; q <= nr - 8; q += 8) Vector256.Store(Vector256.Load(src + q), d + q);
                     for (; q < nr; q++) d[q] = src[q];
                 }
                 if (w > 0)

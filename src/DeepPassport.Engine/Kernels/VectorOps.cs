@@ -1,148 +1,169 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace DeepPassport.Engine.Kernels;
 
 /// <summary>
 /// Fused elementwise kernels that TensorPrimitives has no single call for, so that normalisation and activation
-/// layers read each array once. Each runs on Vector512 where the CPU accelerates it, with a scalar tail; the
-/// scalar loops alone are <see cref="Reference"/>, which the tests hold the vector paths to.
+/// layers read each array once. Each is written once on <see cref="ILanes{TSelf}"/> and runs at the widest lanes the CPU
+/// accelerates (16 with AVX-512, 8 with AVX2), with a scalar tail; the scalar loops alone are <see cref="Reference"/>,
+/// which the tests hold the vector paths to (each public kernel takes <c>lanes</c>, 0 for the widest, so that the tests
+/// can run every width the CPU has).
 /// </summary>
-internal static class VectorOps
+internal static unsafe class VectorOps
 {
-    private static bool Wide => Vector512.IsHardwareAccelerated;
-
     /// <summary>dx = x &gt; 0 ? g : 0, the ReLU backward.</summary>
-    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx, int lanes = 0)
     {
-        int n = Check(x.Length, g.Length, dx.Length), i = 0;
-        if (Wide)
-            for (; i <= n - 16; i += 16)
-            {
-                var v = Vector512.Create(x.Slice(i, 16));
-                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), Vector512.Create(g.Slice(i, 16)), Vector512<float>.Zero)
-                    .CopyTo(dx.Slice(i, 16));
-            }
+        int n = Check(x.Length, g.Length, dx.Length), i;
+        fixed (float* px = x, pg = g, pd = dx)
+            i = Lanes.Or(lanes) switch { 16 => ReluBackward<Lanes16>(px, pg, pd, n), 8 => ReluBackward<Lanes8>(px, pg, pd, n), _ => 0 };
         Reference.ReluBackward(x[i..n], g[i..n], dx[i..n]);
     }
 
-    /// <summary>dst = max(0, a + b), an addition and the ReLU after it in one pass.</summary>
-    public static void AddRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    private static int ReluBackward<L>(float* x, float* g, float* dx, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(a.Length, b.Length, dst.Length), i = 0;
-        if (Wide)
-            for (; i <= n - 16; i += 16)
-                Vector512.Max(Vector512.Create(a.Slice(i, 16)) + Vector512.Create(b.Slice(i, 16)), Vector512<float>.Zero).CopyTo(dst.Slice(i, 16));
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count) L.Store(L.IfPositive(L.Load(x + i), L.Load(g + i), L.Broadcast(0f)), dx + i);
+        return i;
+    }
+
+    /// <summary>dst = max(0, a + b), an addition and the ReLU after it in one pass.</summary>
+    public static void AddRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int lanes = 0)
+    {
+        int n = Check(a.Length, b.Length, dst.Length), i;
+        fixed (float* pa = a, pb = b, pd = dst)
+            i = Lanes.Or(lanes) switch { 16 => AddRelu<Lanes16>(pa, pb, pd, n), 8 => AddRelu<Lanes8>(pa, pb, pd, n), _ => 0 };
         Reference.AddRelu(a[i..n], b[i..n], dst[i..n]);
     }
 
-    /// <summary>y = x &gt; 0 ? x : slope x, the leaky ReLU.</summary>
-    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+    private static int AddRelu<L>(float* a, float* b, float* dst, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(x.Length, x.Length, y.Length), i = 0;
-        if (Wide)
-        {
-            var vs = Vector512.Create(slope);
-            for (; i <= n - 16; i += 16)
-            {
-                var v = Vector512.Create(x.Slice(i, 16));
-                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * vs).CopyTo(y.Slice(i, 16));
-            }
-        }
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count) L.Store(L.Max(L.Load(a + i) + L.Load(b + i), L.Broadcast(0f)), dst + i);
+        return i;
+    }
+
+    /// <summary>y = x &gt; 0 ? x : slope x, the leaky ReLU.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y, int lanes = 0)
+    {
+        int n = Check(x.Length, x.Length, y.Length), i;
+        fixed (float* px = x, py = y)
+            i = Lanes.Or(lanes) switch { 16 => LeakyRelu<Lanes16>(px, slope, py, n), 8 => LeakyRelu<Lanes8>(px, slope, py, n), _ => 0 };
         Reference.LeakyRelu(x[i..n], slope, y[i..n]);
     }
 
-    /// <summary>dx = x &gt; 0 ? g : slope g, the leaky ReLU backward.</summary>
-    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float slope, Span<float> dx)
+    private static int LeakyRelu<L>(float* x, float slope, float* y, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(x.Length, g.Length, dx.Length), i = 0;
-        if (Wide)
-        {
-            var vs = Vector512.Create(slope);
-            for (; i <= n - 16; i += 16)
-            {
-                var vg = Vector512.Create(g.Slice(i, 16));
-                Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(x.Slice(i, 16)), Vector512<float>.Zero), vg, vg * vs).CopyTo(dx.Slice(i, 16));
-            }
-        }
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count) { var v = L.Load(x + i); L.Store(L.IfPositive(v, v, slope * v), y + i); }
+        return i;
+    }
+
+    /// <summary>dx = x &gt; 0 ? g : slope g, the leaky ReLU backward.</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float slope, Span<float> dx, int lanes = 0)
+    {
+        int n = Check(x.Length, g.Length, dx.Length), i;
+        fixed (float* px = x, pg = g, pd = dx)
+            i = Lanes.Or(lanes) switch { 16 => LeakyReluBackward<Lanes16>(px, pg, slope, pd, n), 8 => LeakyReluBackward<Lanes8>(px, pg, slope, pd, n), _ => 0 };
         Reference.LeakyReluBackward(x[i..n], g[i..n], slope, dx[i..n]);
     }
 
-    /// <summary>dst = a x + b.</summary>
-    public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
+    private static int LeakyReluBackward<L>(float* x, float* g, float slope, float* dx, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(x.Length, x.Length, dst.Length), i = 0;
-        if (Wide)
-        {
-            var va = Vector512.Create(a); var vb = Vector512.Create(b);
-            for (; i <= n - 16; i += 16) Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), va, vb).CopyTo(dst.Slice(i, 16));
-        }
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count) { var vg = L.Load(g + i); L.Store(L.IfPositive(L.Load(x + i), vg, slope * vg), dx + i); }
+        return i;
+    }
+
+    /// <summary>dst = a x + b.</summary>
+    public static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> dst, int lanes = 0)
+    {
+        int n = Check(x.Length, x.Length, dst.Length), i;
+        fixed (float* px = x, pd = dst)
+            i = Lanes.Or(lanes) switch { 16 => Affine<Lanes16>(px, a, b, false, pd, n), 8 => Affine<Lanes8>(px, a, b, false, pd, n), _ => 0 };
         Reference.Affine(x[i..n], a, b, dst[i..n]);
     }
 
     /// <summary>dst = max(a x + b, 0): an affine map with a ReLU after it (batch norm and ReLU in one pass).</summary>
-    public static void AffineRelu(ReadOnlySpan<float> x, float a, float b, Span<float> dst)
+    public static void AffineRelu(ReadOnlySpan<float> x, float a, float b, Span<float> dst, int lanes = 0)
     {
-        int n = Check(x.Length, x.Length, dst.Length), i = 0;
-        if (Wide)
-        {
-            var va = Vector512.Create(a); var vb = Vector512.Create(b);
-            for (; i <= n - 16; i += 16)
-                Vector512.Max(Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)), va, vb), Vector512<float>.Zero).CopyTo(dst.Slice(i, 16));
-        }
+        int n = Check(x.Length, x.Length, dst.Length), i;
+        fixed (float* px = x, pd = dst)
+            i = Lanes.Or(lanes) switch { 16 => Affine<Lanes16>(px, a, b, true, pd, n), 8 => Affine<Lanes8>(px, a, b, true, pd, n), _ => 0 };
         Reference.AffineRelu(x[i..n], a, b, dst[i..n]);
     }
 
-    /// <summary>dst = a g + b x + c, the normalisation backward once its per-slot sums are known.</summary>
-    public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst, ReluGate gate = default)
+    private static int Affine<L>(float* x, float a, float b, bool relu, float* dst, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(g.Length, x.Length, dst.Length), i = 0;
-        if (Wide)
-        {
-            var va = Vector512.Create(a); var vb = Vector512.Create(b); var vc = Vector512.Create(c);
-            for (; i <= n - 16; i += 16)
-            {
-                var vx = Vector512.Create(x.Slice(i, 16));
-                var t = Vector512.FusedMultiplyAdd(vx, vb, vc);
-                Vector512.FusedMultiplyAdd(gate.Pass(Vector512.Create(g.Slice(i, 16)), vx), va, t).CopyTo(dst.Slice(i, 16));
-            }
-        }
+        var va = L.Broadcast(a); var vb = L.Broadcast(b); var zero = L.Broadcast(0f);
+        int i = 0;
+        if (relu) for (; i <= n - L.Count; i += L.Count) L.Store(L.Max(L.FusedMultiplyAdd(L.Load(x + i), va, vb), zero), dst + i);
+        else for (; i <= n - L.Count; i += L.Count) L.Store(L.FusedMultiplyAdd(L.Load(x + i), va, vb), dst + i);
+        return i;
+    }
+
+    /// <summary>dst = a g + b x + c, the normalisation backward once its per-slot sums are known.</summary>
+    public static void Combine(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float a, float b, float c, Span<float> dst, ReluGate gate = default, int lanes = 0)
+    {
+        int n = Check(g.Length, x.Length, dst.Length), i;
+        fixed (float* pg = g, px = x, pd = dst)
+            i = Lanes.Or(lanes) switch { 16 => Combine<Lanes16>(pg, px, a, b, c, pd, gate, n), 8 => Combine<Lanes8>(pg, px, a, b, c, pd, gate, n), _ => 0 };
         Reference.Combine(g[i..n], x[i..n], a, b, c, dst[i..n], gate);
     }
 
-    /// <summary>sum (x - m)^2: the spread of a plane about its own mean, without the cancellation of E[x^2] - m^2.</summary>
-    public static float CenteredSquares(ReadOnlySpan<float> x, float m)
+    private static int Combine<L>(float* g, float* x, float a, float b, float c, float* dst, ReluGate gate, int n) where L : unmanaged, ILanes<L>
     {
-        int n = x.Length, i = 0;
-        float s = 0;
-        if (Wide && n >= 16)
+        var va = L.Broadcast(a); var vb = L.Broadcast(b); var vc = L.Broadcast(c);
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count)
         {
-            var vm = Vector512.Create(m); var acc = Vector512<float>.Zero;
-            for (; i <= n - 16; i += 16) { var d = Vector512.Create(x.Slice(i, 16)) - vm; acc = Vector512.FusedMultiplyAdd(d, d, acc); }
-            s = Vector512.Sum(acc);
+            var vx = L.Load(x + i);
+            L.Store(L.FusedMultiplyAdd(gate.Pass(L.Load(g + i), vx), va, L.FusedMultiplyAdd(vx, vb, vc)), dst + i);
         }
+        return i;
+    }
+
+    /// <summary>sum (x - m)^2: the spread of a plane about its own mean, without the cancellation of E[x^2] - m^2.</summary>
+    public static float CenteredSquares(ReadOnlySpan<float> x, float m, int lanes = 0)
+    {
+        int n = x.Length, i;
+        float s;
+        fixed (float* px = x)
+            (i, s) = Lanes.Or(lanes) switch { 16 => CenteredSquares<Lanes16>(px, m, n), 8 => CenteredSquares<Lanes8>(px, m, n), _ => (0, 0f) };
         return s + Reference.CenteredSquares(x[i..], m);
     }
 
-    /// <summary>(sum g, sum g (x - m)) in one pass: the two sums of a normalisation backward (g through the gate).</summary>
-    public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m, ReluGate gate = default)
+    private static (int, float) CenteredSquares<L>(float* x, float m, int n) where L : unmanaged, ILanes<L>
     {
-        int n = Check(g.Length, x.Length, x.Length), i = 0;
-        float sg = 0, sgx = 0;
-        if (Wide && n >= 16)
-        {
-            var vm = Vector512.Create(m); var a0 = Vector512<float>.Zero; var a1 = Vector512<float>.Zero;
-            for (; i <= n - 16; i += 16)
-            {
-                var vx = Vector512.Create(x.Slice(i, 16));
-                var vg = gate.Pass(Vector512.Create(g.Slice(i, 16)), vx);
-                a0 += vg;
-                a1 = Vector512.FusedMultiplyAdd(vg, vx - vm, a1);
-            }
-            sg = Vector512.Sum(a0); sgx = Vector512.Sum(a1);
-        }
+        var vm = L.Broadcast(m); var acc = L.Broadcast(0f);
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count) { var d = L.Load(x + i) - vm; acc = L.FusedMultiplyAdd(d, d, acc); }
+        return (i, L.Sum(acc));
+    }
+
+    /// <summary>(sum g, sum g (x - m)) in one pass: the two sums of a normalisation backward (g through the gate).</summary>
+    public static (float SumG, float SumGX) CenteredDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float m, ReluGate gate = default, int lanes = 0)
+    {
+        int n = Check(g.Length, x.Length, x.Length), i;
+        float sg, sgx;
+        fixed (float* pg = g, px = x)
+            (i, sg, sgx) = Lanes.Or(lanes) switch { 16 => CenteredDot<Lanes16>(pg, px, m, gate, n), 8 => CenteredDot<Lanes8>(pg, px, m, gate, n), _ => (0, 0f, 0f) };
         var (tg, tgx) = Reference.CenteredDot(g[i..n], x[i..n], m, gate);
         return (sg + tg, sgx + tgx);
+    }
+
+    private static (int, float, float) CenteredDot<L>(float* g, float* x, float m, ReluGate gate, int n) where L : unmanaged, ILanes<L>
+    {
+        var vm = L.Broadcast(m); var a0 = L.Broadcast(0f); var a1 = a0;
+        int i = 0;
+        for (; i <= n - L.Count; i += L.Count)
+        {
+            var vx = L.Load(x + i);
+            var vg = gate.Pass(L.Load(g + i), vx);
+            a0 += vg;
+            a1 = L.FusedMultiplyAdd(vg, vx - vm, a1);
+        }
+        return (i, L.Sum(a0), L.Sum(a1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,8 +235,8 @@ internal readonly record struct ReluGate(bool On, float A, float B)
     public static ReluGate After(float a, float b) => new(true, a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<float> Pass(Vector512<float> g, Vector512<float> x) => !On ? g
-        : Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.FusedMultiplyAdd(x, Vector512.Create(A), Vector512.Create(B)), Vector512<float>.Zero), g, Vector512<float>.Zero);
+    public L Pass<L>(L g, L x) where L : unmanaged, ILanes<L>
+        => !On ? g : L.IfPositive(L.FusedMultiplyAdd(x, L.Broadcast(A), L.Broadcast(B)), g, L.Broadcast(0f));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Pass(float g, float x) => !On || MathF.FusedMultiplyAdd(x, A, B) > 0f ? g : 0f;

@@ -30,60 +30,6 @@ internal unsafe interface IWinogradScheme
 }
 
 /// <summary>
-/// The channels a transform runs on at once, as one value: 16 (a Vector512), 8 (a Vector256) or 1 (a float, for a tail).
-/// The schemes are written once against these operations; the JIT compiles each width on its own, the wrapper gone.
-/// </summary>
-internal unsafe interface ILanes<TSelf> where TSelf : unmanaged, ILanes<TSelf>
-{
-    static abstract TSelf Load(float* p);
-    static abstract void Store(TSelf v, float* p);
-    static abstract TSelf Broadcast(float x);
-    static abstract TSelf operator +(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a);
-    static abstract TSelf operator *(float k, TSelf a);
-}
-
-internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
-{
-    private readonly Vector512<float> _v;
-    private Lanes16(Vector512<float> v) => _v = v;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Load(float* p) => new(Vector512.Load(p));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes16 v, float* p) => v._v.Store(p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 Broadcast(float x) => new(Vector512.Create(x));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator +(Lanes16 a, Lanes16 b) => new(a._v + b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator -(Lanes16 a, Lanes16 b) => new(a._v - b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator -(Lanes16 a) => new(-a._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 operator *(float k, Lanes16 a) => new(a._v * k);
-}
-
-internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
-{
-    private readonly Vector256<float> _v;
-    private Lanes8(Vector256<float> v) => _v = v;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Load(float* p) => new(Vector256.Load(p));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes8 v, float* p) => v._v.Store(p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 Broadcast(float x) => new(Vector256.Create(x));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator +(Lanes8 a, Lanes8 b) => new(a._v + b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator -(Lanes8 a, Lanes8 b) => new(a._v - b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator -(Lanes8 a) => new(-a._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 operator *(float k, Lanes8 a) => new(a._v * k);
-}
-
-internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
-{
-    private readonly float _v;
-    private Lanes1(float v) => _v = v;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Load(float* p) => new(*p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes1 v, float* p) => *p = v._v;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Broadcast(float x) => new(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator +(Lanes1 a, Lanes1 b) => new(a._v + b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 a, Lanes1 b) => new(a._v - b._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 a) => new(-a._v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator *(float k, Lanes1 a) => new(k * a._v);
-}
-
-/// <summary>
 /// F(2x2, 3x3), α = 4: 16 products per output tile where direct convolution needs 36.
 /// <code>
 ///   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 -1 -1]

@@ -3,7 +3,10 @@ using DeepPassport.Engine.Tensors;
 
 namespace DeepPassport.Engine.Tests.Kernels;
 
-/// <summary>The vector paths of the fused elementwise kernels are held equal to their scalar references, tails included.</summary>
+/// <summary>
+/// The vector paths of the fused elementwise kernels, at every width this CPU accelerates, are held equal to their
+/// scalar references, tails included.
+/// </summary>
 public class VectorOpsTests
 {
     private static readonly int[] Lengths = [0, 1, 15, 16, 17, 33, 100, 1024];
@@ -17,26 +20,27 @@ public class VectorOpsTests
     public void ElementwiseMatchReference()
     {
         var rng = new Rng(11);
+        foreach (int lanes in Lanes.Accelerated)
         foreach (int n in Lengths)
         {
             float[] x = R(rng, n), g = R(rng, n), e = new float[n], a = new float[n];
-            VectorOps.Reference.ReluBackward(x, g, e); VectorOps.ReluBackward(x, g, a);
+            VectorOps.Reference.ReluBackward(x, g, e); VectorOps.ReluBackward(x, g, a, lanes: lanes);
             Assert.Equal(e, a);
-            VectorOps.Reference.AddRelu(x, g, e); VectorOps.AddRelu(x, g, a);
+            VectorOps.Reference.AddRelu(x, g, e); VectorOps.AddRelu(x, g, a, lanes: lanes);
             Assert.Equal(e, a);
-            VectorOps.Reference.LeakyRelu(x, 0.2f, e); VectorOps.LeakyRelu(x, 0.2f, a);
+            VectorOps.Reference.LeakyRelu(x, 0.2f, e); VectorOps.LeakyRelu(x, 0.2f, a, lanes: lanes);
             Assert.Equal(e, a);
-            VectorOps.Reference.LeakyReluBackward(x, g, 0.2f, e); VectorOps.LeakyReluBackward(x, g, 0.2f, a);
+            VectorOps.Reference.LeakyReluBackward(x, g, 0.2f, e); VectorOps.LeakyReluBackward(x, g, 0.2f, a, lanes: lanes);
             Assert.Equal(e, a);
-            VectorOps.Reference.Affine(x, 1.5f, -0.25f, e); VectorOps.Affine(x, 1.5f, -0.25f, a);
+            VectorOps.Reference.Affine(x, 1.5f, -0.25f, e); VectorOps.Affine(x, 1.5f, -0.25f, a, lanes: lanes);
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
-            VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a);
+            VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a, lanes: lanes);
             for (int i = 0; i < n; i++) Near(e[i], a[i], 1);
             // Batch norm's ReLU: the forward map, and the gate that lets g through only where 1.5 x − 0.25 > 0.
-            VectorOps.Reference.AffineRelu(x, 1.5f, -0.25f, e); VectorOps.AffineRelu(x, 1.5f, -0.25f, a);
+            VectorOps.Reference.AffineRelu(x, 1.5f, -0.25f, e); VectorOps.AffineRelu(x, 1.5f, -0.25f, a, lanes: lanes);
             Assert.Equal(e, a);
             var gate = ReluGate.After(1.5f, -0.25f);
-            VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e, gate); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a, gate);
+            VectorOps.Reference.Combine(g, x, 0.7f, -1.3f, 0.2f, e, gate); VectorOps.Combine(g, x, 0.7f, -1.3f, 0.2f, a, gate, lanes: lanes);
             for (int i = 0; i < n; i++)
             {
                 Near(e[i], a[i], 1);
@@ -49,16 +53,17 @@ public class VectorOpsTests
     public void SumsMatchReference()
     {
         var rng = new Rng(12);
+        foreach (int lanes in Lanes.Accelerated)
         foreach (int n in Lengths)
         {
             float[] x = R(rng, n), g = R(rng, n);
-            Near(VectorOps.Reference.CenteredSquares(x, 0.3f), VectorOps.CenteredSquares(x, 0.3f), n);
+            Near(VectorOps.Reference.CenteredSquares(x, 0.3f), VectorOps.CenteredSquares(x, 0.3f, lanes: lanes), n);
             var (eg, egx) = VectorOps.Reference.CenteredDot(g, x, -0.4f);
-            var (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f);
+            var (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f, lanes: lanes);
             Near(eg, ag, n); Near(egx, agx, n);
             var gate = ReluGate.After(-0.8f, 0.1f);
             (eg, egx) = VectorOps.Reference.CenteredDot(g, x, -0.4f, gate);
-            (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f, gate);
+            (ag, agx) = VectorOps.CenteredDot(g, x, -0.4f, gate, lanes: lanes);
             Near(eg, ag, n); Near(egx, agx, n);
             float passed = Enumerable.Range(0, n).Where(i => -0.8f * x[i] + 0.1f > 0).Sum(i => g[i]);
             Near(passed, ag, n);
