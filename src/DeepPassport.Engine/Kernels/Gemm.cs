@@ -97,9 +97,10 @@ public static unsafe partial class Gemm
     };
 
     /// <summary>
-    /// Products with at most this many columns read A in place (AVX-512 only; a last panel of fewer than 8 rows is
-    /// still packed): a packed panel of A would serve only n / 32 panels of B, and packing it costs about as much as
-    /// reading it (the Winograd products of ResNet-18's 64-channel layers, n = 64, spent 11 % of their time packing A).
+    /// Products with at most this many columns read A in place (a last panel of fewer than mr rows is still packed): a
+    /// packed panel of A would serve only n / nr panels of B, and packing it costs about as much as reading it (the
+    /// Winograd products of ResNet-18's 64-channel layers, n = 64, spent 11 % of their time packing A with AVX-512, and
+    /// packing A was 11 % of a whole ResNet-18 step with AVX2).
     /// </summary>
     internal const int InPlaceMaxColumns = 128;
 
@@ -112,7 +113,7 @@ public static unsafe partial class Gemm
     private readonly struct Job(Isa isa, bool transA, float* a, float* aPacked, float* bPack, float* c, int m, int n, int k, int ldc, int p0, int kc, int mr, int nr, bool store)
     {
         private readonly nint _a = (nint)a, _aPacked = (nint)aPacked, _bPack = (nint)bPack, _c = (nint)c;
-        private readonly bool _inPlace = aPacked is null && isa == Isa.Avx512 && n <= InPlaceMaxColumns;
+        private readonly bool _inPlace = aPacked is null && isa != Isa.Scalar && n <= InPlaceMaxColumns;
 
         public void RunBlock(int ib)
         {
@@ -182,7 +183,7 @@ public static unsafe partial class Gemm
         return dst;
     }
 
-    /// <summary>One tile by the ISA's micro-kernel; element (r, p) of the A panel at ap[r·rs + p·ps] (packed unless AVX-512).</summary>
+    /// <summary>One tile by the ISA's micro-kernel; element (r, p) of the A panel at ap[r·rs + p·ps] (rs 1, ps mr when packed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Kernel(Isa isa, int kc, float* ap, nint rs, nint ps, float* bp, float* c, int ldc, bool store)
     {
@@ -190,7 +191,8 @@ public static unsafe partial class Gemm
         {
             case Isa.Avx512 when rs == 1 && ps == 8: Kernel8x32(kc, ap, bp, c, ldc, store); break;
             case Isa.Avx512: Kernel8x32InPlace(kc, ap, rs, ps, bp, c, ldc, store); break;
-            case Isa.Avx2Fma: Kernel6x16(kc, ap, bp, c, ldc, store); break;
+            case Isa.Avx2Fma when rs == 1 && ps == 6: Kernel6x16(kc, ap, bp, c, ldc, store); break;
+            case Isa.Avx2Fma: Kernel6x16InPlace(kc, ap, rs, ps, bp, c, ldc, store); break;
             default: Kernel4x4(kc, ap, bp, c, ldc, store); break;
         }
     }
@@ -328,14 +330,14 @@ public static unsafe partial class Gemm
         PutTile8x32(c, ldc, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
     }
 
-    /// <summary>Asks for the C tile before the products: its rows are far apart (often in L3), and the loads at the end would stall.</summary>
+    /// <summary>Asks for the C tile (rows x last + 1) before the products: its rows are far apart (often in L3), and the loads at the end would stall.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchTile(float* c, int ldc)
+    private static void PrefetchTile(float* c, int ldc, int rows = 8, int last = 31)
     {
-        for (int r = 0; r < 8; r++)
+        for (int r = 0; r < rows; r++)
         {
             Sse.Prefetch0(c + (long)r * ldc);
-            Sse.Prefetch0(c + (long)r * ldc + 31);
+            Sse.Prefetch0(c + (long)r * ldc + last);
         }
     }
 
@@ -378,23 +380,65 @@ public static unsafe partial class Gemm
         v1.Store(c + 16);
     }
 
-    /// <summary>C[6 x 16] += Apanel * Bpanel (= with <paramref name="store"/>) with 12 ymm accumulators.</summary>
+    /// <summary>C[6 x 16] += Apanel * Bpanel (= with <paramref name="store"/>) with 12 ymm accumulators; A packed, (r, p) at ap[6p + r].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
     private static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc, bool store)
     {
+        PrefetchTile(c, ldc, 6, 15);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        // Two steps of p a trip, as in Kernel8x32.
+        float* end = ap + 6 * (kc & ~1);
+        for (; ap < end; ap += 12, bp += 32)
         {
-            var b0 = Vector256.Load(bp); var b1 = Vector256.Load(bp + 8);
-            var a = Vector256.Create(ap[0]); c00 = Fma.MultiplyAdd(a, b0, c00); c01 = Fma.MultiplyAdd(a, b1, c01);
-            a = Vector256.Create(ap[1]); c10 = Fma.MultiplyAdd(a, b0, c10); c11 = Fma.MultiplyAdd(a, b1, c11);
-            a = Vector256.Create(ap[2]); c20 = Fma.MultiplyAdd(a, b0, c20); c21 = Fma.MultiplyAdd(a, b1, c21);
-            a = Vector256.Create(ap[3]); c30 = Fma.MultiplyAdd(a, b0, c30); c31 = Fma.MultiplyAdd(a, b1, c31);
-            a = Vector256.Create(ap[4]); c40 = Fma.MultiplyAdd(a, b0, c40); c41 = Fma.MultiplyAdd(a, b1, c41);
-            a = Vector256.Create(ap[5]); c50 = Fma.MultiplyAdd(a, b0, c50); c51 = Fma.MultiplyAdd(a, b1, c51);
-            ap += 6; bp += 16;
+            Step6x16(ap, ap + 3, 1, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+            Step6x16(ap + 6, ap + 9, 1, bp + 16, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
         }
+        if ((kc & 1) != 0)
+            Step6x16(ap, ap + 3, 1, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+        PutTile6x16(c, ldc, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    /// <summary><see cref="Kernel6x16"/> with A read in place, element (r, p) at a[r·rs + p·ps], as <see cref="Kernel8x32InPlace"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // full code from the first call, no tier-0 warm-up
+    private static void Kernel6x16InPlace(int kc, float* a, nint rs, nint ps, float* bp, float* c, int ldc, bool store)
+    {
+        PrefetchTile(c, ldc, 6, 15);
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a0 = a, a3 = a + 3 * rs;
+        float* end = a + ps * (kc & ~1);
+        for (; a0 < end; a0 += 2 * ps, a3 += 2 * ps, bp += 32)
+        {
+            Step6x16(a0, a3, rs, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+            Step6x16(a0 + ps, a3 + ps, rs, bp + 16, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+        }
+        if ((kc & 1) != 0)
+            Step6x16(a0, a3, rs, bp, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+        PutTile6x16(c, ldc, store, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    /// <summary>One step p of the 6 x 16 tile: rows 0-2 at a0 + {0, rs, 2rs}, 3-5 at a3 + … (as <see cref="Step8x32"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step6x16(float* a0, float* a3, nint rs, float* bp, ref Vector256<float> c00, ref Vector256<float> c01, ref Vector256<float> c10, ref Vector256<float> c11,
+        ref Vector256<float> c20, ref Vector256<float> c21, ref Vector256<float> c30, ref Vector256<float> c31, ref Vector256<float> c40, ref Vector256<float> c41,
+        ref Vector256<float> c50, ref Vector256<float> c51)
+    {
+        var b0 = Vector256.Load(bp); var b1 = Vector256.Load(bp + 8);
+        var a = Vector256.Create(a0[0]); c00 = Fma.MultiplyAdd(a, b0, c00); c01 = Fma.MultiplyAdd(a, b1, c01);
+        a = Vector256.Create(a0[rs]); c10 = Fma.MultiplyAdd(a, b0, c10); c11 = Fma.MultiplyAdd(a, b1, c11);
+        a = Vector256.Create(*(float*)((byte*)a0 + 8 * rs)); c20 = Fma.MultiplyAdd(a, b0, c20); c21 = Fma.MultiplyAdd(a, b1, c21);
+        a = Vector256.Create(a3[0]); c30 = Fma.MultiplyAdd(a, b0, c30); c31 = Fma.MultiplyAdd(a, b1, c31);
+        a = Vector256.Create(a3[rs]); c40 = Fma.MultiplyAdd(a, b0, c40); c41 = Fma.MultiplyAdd(a, b1, c41);
+        a = Vector256.Create(*(float*)((byte*)a3 + 8 * rs)); c50 = Fma.MultiplyAdd(a, b0, c50); c51 = Fma.MultiplyAdd(a, b1, c51);
+    }
+
+    /// <summary>The 6 x 16 tile's rows into C (added to it unless <paramref name="store"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutTile6x16(float* c, int ldc, bool store, Vector256<float> c00, Vector256<float> c01, Vector256<float> c10, Vector256<float> c11,
+        Vector256<float> c20, Vector256<float> c21, Vector256<float> c30, Vector256<float> c31, Vector256<float> c40, Vector256<float> c41,
+        Vector256<float> c50, Vector256<float> c51)
+    {
         Put256(c, c00, c01, store); c += ldc; Put256(c, c10, c11, store); c += ldc; Put256(c, c20, c21, store); c += ldc;
         Put256(c, c30, c31, store); c += ldc; Put256(c, c40, c41, store); c += ldc; Put256(c, c50, c51, store);
     }
