@@ -260,10 +260,12 @@ public static unsafe partial class Gemm
             if (!transA)
             {
                 // Read each row of A along its length; write it down the panel with stride mr (8 x 8 transposes for
-                // whole blocks of the AVX-512 panel).
-                int p8 = mr == 8 && h == 8 && Transpose8.IsSupported ? kc / 8 * 8 : 0;
+                // whole blocks of the AVX-512 panel, 6 x 8 ones for the AVX2 panel, whose last block spills into the
+                // first step after it: that step is written by the scalar loop, so the blocks stop one short of kc).
+                int p8 = !Transpose8.IsSupported || h != mr ? 0 : mr == 8 ? kc / 8 * 8 : mr == 6 ? (kc - 1) / 8 * 8 : 0;
                 for (int p = 0; p < p8; p += 8)
-                    Transpose8.Block(a + (long)(i0 + ii) * k + p0 + p, k, dst + p * mr, mr);
+                    if (mr == 8) Transpose8.Block(a + (long)(i0 + ii) * k + p0 + p, k, dst + p * mr, mr);
+                    else Transpose8.Block6(a + (long)(i0 + ii) * k + p0 + p, k, dst + p * mr);
                 for (int r = 0; r < h; r++)
                 {
                     float* src = a + (long)(i0 + ii + r) * k + p0;
