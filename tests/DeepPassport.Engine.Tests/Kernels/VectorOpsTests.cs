@@ -124,4 +124,36 @@ public class VectorOpsTests
                 }
         Assert.Equal(expectedDx, x.Grad!.Data);
     }
+
+    /// <summary>
+    /// Each vector path of the 2x2 windows the CPU has (16 with AVX-512, 8 with AVX2), asked for by name, picks the same
+    /// values and arg-maxes as the scalar loop, NaNs and ties included: the model tests run only the widest path.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 6)] [InlineData(16, 7)] [InlineData(17, 5)] [InlineData(40, 4)] [InlineData(66, 3)] [InlineData(8, 8)]
+    public void MaxPool2x2EveryWidthMatchesTheScalarLoop(int w, int h)
+    {
+        var rng = new Rng((ulong)(w * 17 + h));
+        float[] x = Tensor.Randn(rng, h * w).Data;
+        for (int i = 0; i < x.Length; i += 23) x[i] = float.NaN;
+        for (int i = 5; i + 1 < x.Length; i += 13) x[i + 1] = x[i];   // ties
+        int oh = h / 2, ow = w / 2;
+        float[] expected = new float[oh * ow], actual = new float[oh * ow];
+        int[] expectedArg = new int[oh * ow], actualArg = new int[oh * ow];
+        F.MaxPool2x2(x, w, oh, ow, expected, expectedArg, 100, lanes: 1);
+        foreach (int lanes in Lanes.Accelerated)
+        {
+            F.MaxPool2x2(x, w, oh, ow, actual, actualArg, 100, lanes);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedArg, actualArg);
+        }
+    }
+
+    [Fact]
+    public void MaxPool2x2RefusesBuffersTooSmall()
+    {
+        var e = Assert.Throws<ArgumentException>(() => F.MaxPool2x2(new float[31], 8, 2, 4, new float[8], new int[8], 0));
+        Assert.Contains("2 x 4 windows", e.Message);
+        Assert.Throws<ArgumentException>(() => F.MaxPool2x2(new float[32], 8, 2, 4, new float[8], new int[7], 0));
+    }
 }

@@ -72,14 +72,18 @@ public static partial class F
     /// 16 windows at a time (<see cref="MaxPool16"/>), with AVX2 8 (<see cref="MaxPool8"/>): the scalar loop's branches
     /// on random data mispredicted so often that AlexNet's two large poolings took 7 % of a training step (9 % on AVX2).
     /// </summary>
-    private static unsafe void MaxPool2x2(ReadOnlySpan<float> src, int w, int oh, int ow, Span<float> dst, Span<int> arg, int planeOffset)
+    internal static unsafe void MaxPool2x2(ReadOnlySpan<float> src, int w, int oh, int ow, Span<float> dst, Span<int> arg, int planeOffset, int lanes = 0)
     {
+        if (src.Length < (long)2 * oh * w || 2 * ow > w || dst.Length < oh * ow || arg.Length < oh * ow)
+            throw new ArgumentException($"MaxPool2x2: buffers too small for {oh} x {ow} windows over rows of {w}.");
+        int width = Lanes.Or(lanes);   // 0: the widest path the CPU has; a test asks for each
+        bool by16 = width == 16 && Avx512F.IsSupported, by8 = width == 8 && Avx2.IsSupported;
         fixed (float* ps = src, pd = dst)
         fixed (int* pa = arg)
             for (int oy = 0; oy < oh; oy++)
             {
                 int ox = 0, top = 2 * oy * w;
-                if (Avx512F.IsSupported)
+                if (by16)
                 {
                     // Windows ox..ox+15 of this row; or, for 8-wide outputs, this row's 8 and the next row's 8.
                     for (; ox + 16 <= ow; ox += 16)
@@ -91,7 +95,7 @@ public static partial class F
                         continue;
                     }
                 }
-                else if (Avx2.IsSupported)
+                else if (by8)
                     for (; ox + 8 <= ow; ox += 8)
                         MaxPool8(ps, top + 2 * ox, w, planeOffset, pd + oy * ow + ox, pa + oy * ow + ox);
                 for (; ox < ow; ox++)
