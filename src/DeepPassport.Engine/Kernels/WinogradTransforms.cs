@@ -207,18 +207,17 @@ internal static unsafe class WinogradTransforms
     private static void TransposeBy8(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
     {
         int r8 = Transpose8.IsSupported ? rows / 8 * 8 : 0, c8 = cols / 8 * 8;
-        for (int i = 0; i < r8; i += 8)
+        // Strips of 16 rows where there are 16: a block writes 32 bytes to each of 8 rows of dst and the block below it
+        // the next 32, so a 64-byte line of dst is written whole while it is in cache.
+        for (int i = 0, strip; i < r8; i += strip)
         {
-            // Two strips of 8 rows at a time where there are two: a block writes 32 bytes to each of 8 rows of dst, and
-            // the block below it the next 32, so a 64-byte line of dst is written whole while it is in cache.
-            bool pair = i + 16 <= r8;
+            strip = i + 16 <= r8 ? 16 : 8;
             for (int j = 0; j < c8; j += 8)
             {
                 Transpose8.Block(src + i * srcStride + j, srcStride, dst + j * dstStride + i, dstStride);
-                if (pair) Transpose8.Block(src + (i + 8) * srcStride + j, srcStride, dst + j * dstStride + i + 8, dstStride);
+                if (strip == 16) Transpose8.Block(src + (i + 8) * srcStride + j, srcStride, dst + j * dstStride + i + 8, dstStride);
             }
-            if (pair) i += 8;
-            for (int ii = pair ? i - 8 : i; ii < i + 8; ii++)
+            for (int ii = i; ii < i + strip; ii++)
                 for (int j = c8; j < cols; j++) dst[j * dstStride + ii] = src[ii * srcStride + j];
         }
         for (int i = r8; i < rows; i++)
