@@ -1,3 +1,4 @@
+using DeepPassport.Engine.Kernels;
 using DeepPassport.Engine.Tensors;
 using Xunit;
 
@@ -76,5 +77,38 @@ public class Conv2dIm2ColTests
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * scale, $"{what}[{i}]: {actual[i]} vs direct {expected[i]}");
+    }
+
+    /// <summary>
+    /// Every chunk plan covers the batch once, in order, and splits it into no more chunks than images; ResNet-18's
+    /// 256 -> 512 stride-2 layer (16 output pixels, 14 images of im2col would fill the 2 MB target) takes chunks of 16
+    /// on 2 or 4 workers, a whole number a worker, not five of 14.
+    /// </summary>
+    [Fact]
+    public void ChunkPlansCoverTheBatchOnce()
+    {
+        var geometries = new[]
+        {
+            new ConvGeometry(256, 8, 8, 512, 3, 3, 2, 1), new ConvGeometry(128, 16, 16, 256, 3, 3, 2, 1),
+            new ConvGeometry(3, 32, 32, 64, 5, 5, 1, 2), new ConvGeometry(256, 8, 8, 512, 1, 1, 2, 0),
+            new ConvGeometry(7, 9, 9, 5, 3, 3, 1, 0),
+        };
+        foreach (var g in geometries)
+            for (int n = 1; n <= 130; n++)
+            {
+                var plan = new ConvChunks(n, g);
+                Assert.InRange(plan.Count, 1, n);
+                int next = 0;
+                for (int c = 0; c < plan.Count; c++)
+                {
+                    var (first, count) = plan.Range(c);
+                    Assert.Equal(next, first);
+                    Assert.True(count >= 1, $"chunk {c} of {plan.Count} for {n} images is empty");
+                    next += count;
+                }
+                Assert.Equal(n, next);
+            }
+        if (Parallelism.Degree is 2 or 4)
+            Assert.Equal(16, new ConvChunks(64, geometries[0]).Range(0).Count);
     }
 }
