@@ -152,18 +152,11 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[6a + b].
-        L* t = stackalloc L[36];
-        L* x = stackalloc L[6];
-        for (int b = 0; b < 6; b++, d += px)
-        {
-            for (int a = 0; a < 6; a++) x[a] = L.Load(d + a * row);
-            Bt(x, t + b, 6);
-        }
-        for (int a = 0; a < 6; a++, v += 6 * step)
-        {
-            Bt(t + 6 * a, x, 1);
-            for (int b = 0; b < 6; b++) L.Store(x[b], v + b * step);
-        }
+        L* tile = stackalloc L[36];
+        float* t = (float*)tile;
+        int n = L.Count;
+        for (int b = 0; b < 6; b++) Bt<L>(d + b * px, row, t + b * n, 6 * n);
+        for (int a = 0; a < 6; a++) Bt<L>(t + 6 * a * n, n, v + 6 * a * step, step);
     }
 
     public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
@@ -182,105 +175,87 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        L* t = stackalloc L[12];
-        L* c = stackalloc L[6];
-        A(L.Load(dy), L.Load(dy + px), t);
-        A(L.Load(dy + row), L.Load(dy + row + px), t + 6);
-        for (int b = 0; b < 6; b++)
-        {
-            A(t[b], t[6 + b], c);
-            for (int a = 0; a < 6; a++) L.Store(c[a], dm + (6 * a + b) * step);
-        }
+        L* tile = stackalloc L[12];
+        float* t = (float*)tile;
+        int n = L.Count;
+        for (int i = 0; i < 2; i++) A<L>(dy + i * row, px, t + 6 * i * n, n);
+        for (int b = 0; b < 6; b++) A<L>(t + b * n, 6 * n, dm + b * step, 6 * step);
     }
 
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        L* gg = stackalloc L[30];
-        L* x = stackalloc L[6];
-        for (int q = 0; q < 5; q++)
-        {
-            for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
-            G(x, x);
-            for (int a = 0; a < 6; a++) gg[5 * a + q] = x[a];
-        }
-        for (int a = 0; a < 6; a++, u += 6 * step)
-        {
-            for (int q = 0; q < 5; q++) x[q] = gg[5 * a + q];
-            G(x, x);
-            for (int b = 0; b < 6; b++) L.Store(x[b], u + b * step);
-        }
+        L* tile = stackalloc L[30];
+        float* gg = (float*)tile;
+        int n = L.Count;
+        for (int q = 0; q < 5; q++) G<L>(g + q * gStep, 5 * gStep, gg + q * n, 5 * n);
+        for (int a = 0; a < 6; a++) G<L>(gg + 5 * a * n, n, u + 6 * a * step, step);
     }
 
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        L* e = stackalloc L[30];
-        L* x = stackalloc L[6];
-        for (int a = 0; a < 6; a++, du += 6 * step)
-        {
-            for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
-            Gt(x, e + 5 * a);
-        }
-        for (int q = 0; q < 5; q++)
-        {
-            for (int a = 0; a < 6; a++) x[a] = e[5 * a + q];
-            Gt(x, x);
-            for (int p = 0; p < 5; p++) L.Store(x[p], dg + (5 * p + q) * gStep);
-        }
+        L* tile = stackalloc L[30];
+        float* e = (float*)tile;
+        int n = L.Count;
+        for (int a = 0; a < 6; a++) Gt<L>(du + 6 * a * step, step, e + 5 * a * n, n);
+        for (int q = 0; q < 5; q++) Gt<L>(e + q * n, 5 * n, dg + q * gStep, 5 * gStep);
     }
 
-    /// <summary>Bᵀ x into y[0], y[stride], …, y[5·stride].</summary>
+    /// <summary>Bᵀ x for the six lanes at x, x + xs, …, x + 5·xs into y, y + ys, …, y + 5·ys.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Bt<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
+    private static void Bt<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (d0, d1, d2, d3, d4, d5) = (x[0], x[1], x[2], x[3], x[4], x[5]);
+        L d0 = L.Load(x), d1 = L.Load(x + xs), d2 = L.Load(x + 2 * xs), d3 = L.Load(x + 3 * xs), d4 = L.Load(x + 4 * xs), d5 = L.Load(x + 5 * xs);
         var two13 = 2f * (d1 - d3);
-        y[0] = 4f * d0 - 5f * d2 + d4;
-        y[stride] = d3 + d4 - 4f * (d1 + d2);
-        y[2 * stride] = d4 - d3 + 4f * (d1 - d2);
-        y[3 * stride] = d4 - d2 - two13;
-        y[4 * stride] = d4 - d2 + two13;
-        y[5 * stride] = 4f * d1 - 5f * d3 + d5;
+        L.Store(4f * d0 - 5f * d2 + d4, y);
+        L.Store(d3 + d4 - 4f * (d1 + d2), y + ys);
+        L.Store(d4 - d3 + 4f * (d1 - d2), y + 2 * ys);
+        L.Store(d4 - d2 - two13, y + 3 * ys);
+        L.Store(d4 - d2 + two13, y + 4 * ys);
+        L.Store(4f * d1 - 5f * d3 + d5, y + 5 * ys);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (L, L) At<L>(L m0, L m1, L m2, L m3, L m4, L m5) where L : unmanaged, ILanes<L>
         => (m0 + m1 + m2 + m3 + m4, m1 - m2 + 2f * (m3 - m4) + m5);
 
-    /// <summary>A (q0, q1) = (q0, q0 + q1, q0 − q1, q0 + 2q1, q0 − 2q1, q1), the adjoint of Aᵀ.</summary>
+    /// <summary>A (q0, q1) = (q0, q0 + q1, q0 − q1, q0 + 2q1, q0 − 2q1, q1), the adjoint of Aᵀ: q at x, x + xs into y, y + ys, …</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A<L>(L q0, L q1, L* y) where L : unmanaged, ILanes<L>
+    private static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
+        L q0 = L.Load(x), q1 = L.Load(x + xs);
         var two = 2f * q1;
-        y[0] = q0; y[1] = q0 + q1; y[2] = q0 - q1; y[3] = q0 + two; y[4] = q0 - two; y[5] = q1;
+        L.Store(q0, y); L.Store(q0 + q1, y + ys); L.Store(q0 - q1, y + 2 * ys);
+        L.Store(q0 + two, y + 3 * ys); L.Store(q0 - two, y + 4 * ys); L.Store(q1, y + 5 * ys);
     }
 
-    /// <summary>G g for g = x[0..5) into y[0..6) (y may be x).</summary>
+    /// <summary>G g for the five lanes g at x, x + xs, … into the six at y, y + ys, ….</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void G<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
+        L g0 = L.Load(x), g1 = L.Load(x + xs), g2 = L.Load(x + 2 * xs), g3 = L.Load(x + 3 * xs), g4 = L.Load(x + 4 * xs);
         var even = g0 + g2 + g4; var odd = g1 + g3;
         var even4 = g0 + 4f * g2 + 16f * g4; var odd4 = 2f * g1 + 2f * 4f * g3;
-        y[0] = 0.25f * g0;
-        y[1] = -(1f / 6) * (even + odd);
-        y[2] = -(1f / 6) * (even - odd);
-        y[3] = (1f / 24) * (even4 + odd4);
-        y[4] = (1f / 24) * (even4 - odd4);
-        y[5] = g4;
+        L.Store(0.25f * g0, y);
+        L.Store(-(1f / 6) * (even + odd), y + ys);
+        L.Store(-(1f / 6) * (even - odd), y + 2 * ys);
+        L.Store((1f / 24) * (even4 + odd4), y + 3 * ys);
+        L.Store((1f / 24) * (even4 - odd4), y + 4 * ys);
+        L.Store(g4, y + 5 * ys);
     }
 
-    /// <summary>Gᵀ x for x[0..6) into y[0..5) (y may be x): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
+    /// <summary>Gᵀ x for the six lanes at x, x + xs, … into the five at y, y + ys, …: with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gt<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void Gt<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4]; var x0 = x[0]; var x5 = x[5];
-        y[0] = 0.25f * x0 - (1f / 6) * s + (1f / 24) * p;
-        y[1] = (1f / 12) * q - (1f / 6) * d;
-        y[2] = (1f / 6) * (p - s);
-        y[3] = (1f / 3) * q - (1f / 6) * d;
-        y[4] = (2f / 3) * p - (1f / 6) * s + x5;
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs), x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs);
+        var s = x1 + x2; var d = x1 - x2; var p = x3 + x4; var q = x3 - x4;
+        L.Store(0.25f * x0 - (1f / 6) * s + (1f / 24) * p, y);
+        L.Store((1f / 12) * q - (1f / 6) * d, y + ys);
+        L.Store((1f / 6) * (p - s), y + 2 * ys);
+        L.Store((1f / 3) * q - (1f / 6) * d, y + 3 * ys);
+        L.Store((2f / 3) * p - (1f / 6) * s + x5, y + 4 * ys);
     }
 }
 
@@ -307,113 +282,94 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
     public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        L* s = stackalloc L[24];
-        L* x = stackalloc L[6];
-        for (int b = 0; b < 6; b++, m += step)
+        L* tile = stackalloc L[24];
+        float* s = (float*)tile;
+        int n = L.Count;
+        for (int b = 0; b < 6; b++)
         {
-            for (int a = 0; a < 6; a++) x[a] = L.Load(m + 6 * a * step);
-            At(x, s + b, 6);
+            var (s0, s1, s2, s3) = At<L>(m + b * step, 6 * step);
+            L.Store(s0, s + b * n); L.Store(s1, s + (6 + b) * n); L.Store(s2, s + (12 + b) * n); L.Store(s3, s + (18 + b) * n);
         }
         for (int i = 0; i < 4; i++, y += row)
         {
-            At(s + 6 * i, x, 1);
-            for (int j = 0; j < 4; j++) L.Store(x[j] + bias, y + j * px);
+            var (y0, y1, y2, y3) = At<L>(s + 6 * i * n, n);
+            L.Store(y0 + bias, y); L.Store(y1 + bias, y + px); L.Store(y2 + bias, y + 2 * px); L.Store(y3 + bias, y + 3 * px);
         }
     }
 
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        L* t = stackalloc L[24];
-        L* x = stackalloc L[6];
-        for (int i = 0; i < 4; i++, dy += row)
-        {
-            for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
-            A(x, t + 6 * i);
-        }
-        for (int b = 0; b < 6; b++)
-        {
-            for (int i = 0; i < 4; i++) x[i] = t[6 * i + b];
-            A(x, x);
-            for (int a = 0; a < 6; a++) L.Store(x[a], dm + (6 * a + b) * step);
-        }
+        L* tile = stackalloc L[24];
+        float* t = (float*)tile;
+        int n = L.Count;
+        for (int i = 0; i < 4; i++) A<L>(dy + i * row, px, t + 6 * i * n, n);
+        for (int b = 0; b < 6; b++) A<L>(t + b * n, 6 * n, dm + b * step, 6 * step);
     }
 
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[6a + b].
-        L* gg = stackalloc L[18];
-        L* x = stackalloc L[6];
-        for (int q = 0; q < 3; q++)
-        {
-            G(L.Load(g + q * gStep), L.Load(g + (3 + q) * gStep), L.Load(g + (6 + q) * gStep), x);
-            for (int a = 0; a < 6; a++) gg[3 * a + q] = x[a];
-        }
-        for (int a = 0; a < 6; a++, u += 6 * step)
-        {
-            G(gg[3 * a], gg[3 * a + 1], gg[3 * a + 2], x);
-            for (int b = 0; b < 6; b++) L.Store(x[b], u + b * step);
-        }
+        L* tile = stackalloc L[18];
+        float* gg = (float*)tile;
+        int n = L.Count;
+        for (int q = 0; q < 3; q++) G<L>(g + q * gStep, 3 * gStep, gg + q * n, 3 * n);
+        for (int a = 0; a < 6; a++) G<L>(gg + 3 * a * n, n, u + 6 * a * step, step);
     }
 
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        L* e = stackalloc L[18];
-        L* x = stackalloc L[6];
-        for (int a = 0; a < 6; a++, du += 6 * step)
-        {
-            for (int b = 0; b < 6; b++) x[b] = L.Load(du + b * step);
-            (e[3 * a], e[3 * a + 1], e[3 * a + 2]) = Gt(x);
-        }
-        for (int q = 0; q < 3; q++)
-        {
-            for (int a = 0; a < 6; a++) x[a] = e[3 * a + q];
-            var (g0, g1, g2) = Gt(x);
-            L.Store(g0, dg + q * gStep); L.Store(g1, dg + (3 + q) * gStep); L.Store(g2, dg + (6 + q) * gStep);
-        }
+        L* tile = stackalloc L[18];
+        float* e = (float*)tile;
+        int n = L.Count;
+        for (int a = 0; a < 6; a++) Gt<L>(du + 6 * a * step, step, e + 3 * a * n, n);
+        for (int q = 0; q < 3; q++) Gt<L>(e + q * n, 3 * n, dg + q * gStep, 3 * gStep);
     }
 
-    /// <summary>Aᵀ x into y[0], y[stride], y[2·stride], y[3·stride].</summary>
+    /// <summary>Aᵀ x for the six lanes at x, x + xs, …, x + 5·xs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void At<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
+    private static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
     {
-        var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4];
-        y[0] = x[0] + s12 + s34;
-        y[stride] = d12 + 2f * d34;
-        y[2 * stride] = s12 + 4f * s34;
-        y[3 * stride] = d12 + 8f * d34 + x[5];
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs), x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs);
+        var s12 = x1 + x2; var d12 = x1 - x2; var s34 = x3 + x4; var d34 = x3 - x4;
+        return (x0 + s12 + s34, d12 + 2f * d34, s12 + 4f * s34, d12 + 8f * d34 + x5);
     }
 
-    /// <summary>A q for q = x[0..4) into y[0..6) (y may be x): (q0, Σ q, Σ (−1)ⁱ qᵢ, Σ 2ⁱ qᵢ, Σ (−2)ⁱ qᵢ, q3).</summary>
+    /// <summary>A q for the four lanes q at x, x + xs, … into the six at y, y + ys, …: (q0, Σ q, Σ (−1)ⁱ qᵢ, Σ 2ⁱ qᵢ, Σ (−2)ⁱ qᵢ, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
+        L q0 = L.Load(x), q1 = L.Load(x + xs), q2 = L.Load(x + 2 * xs), q3 = L.Load(x + 3 * xs);
         var even = q0 + q2; var odd = q1 + q3;
         var even2 = q0 + 4f * q2; var odd2 = 2f * q1 + 8f * q3;
-        y[0] = q0; y[1] = even + odd; y[2] = even - odd; y[3] = even2 + odd2; y[4] = even2 - odd2; y[5] = q3;
+        L.Store(q0, y); L.Store(even + odd, y + ys); L.Store(even - odd, y + 2 * ys);
+        L.Store(even2 + odd2, y + 3 * ys); L.Store(even2 - odd2, y + 4 * ys); L.Store(q3, y + 5 * ys);
     }
 
-    /// <summary>G g into y[0..6).</summary>
+    /// <summary>G g for the three lanes g at x, x + xs, x + 2·xs into the six at y, y + ys, ….</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G<L>(L g0, L g1, L g2, L* y) where L : unmanaged, ILanes<L>
+    private static void G<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
+        L g0 = L.Load(x), g1 = L.Load(x + xs), g2 = L.Load(x + 2 * xs);
         var even = g0 + g2; var even4 = g0 + 4f * g2; var odd2 = 2f * g1;
-        y[0] = 0.25f * g0;
-        y[1] = -(1f / 6) * (even + g1);
-        y[2] = -(1f / 6) * (even - g1);
-        y[3] = (1f / 24) * (even4 + odd2);
-        y[4] = (1f / 24) * (even4 - odd2);
-        y[5] = g2;
+        L.Store(0.25f * g0, y);
+        L.Store(-(1f / 6) * (even + g1), y + ys);
+        L.Store(-(1f / 6) * (even - g1), y + 2 * ys);
+        L.Store((1f / 24) * (even4 + odd2), y + 3 * ys);
+        L.Store((1f / 24) * (even4 - odd2), y + 4 * ys);
+        L.Store(g2, y + 5 * ys);
     }
 
-    /// <summary>Gᵀ x for x[0..6): with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
+    /// <summary>Gᵀ x for the six lanes at x, x + xs, … into the three at y, y + ys, y + 2·ys: with s = x1 + x2, d = x1 − x2, p = x3 + x4, q = x3 − x4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (L, L, L) Gt<L>(L* x) where L : unmanaged, ILanes<L>
+    private static void Gt<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var s = x[1] + x[2]; var d = x[1] - x[2]; var p = x[3] + x[4]; var q = x[3] - x[4];
-        return (0.25f * x[0] - (1f / 6) * s + (1f / 24) * p, (1f / 12) * q - (1f / 6) * d, (1f / 6) * (p - s) + x[5]);
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs), x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs);
+        var s = x1 + x2; var d = x1 - x2; var p = x3 + x4; var q = x3 - x4;
+        L.Store(0.25f * x0 - (1f / 6) * s + (1f / 24) * p, y);
+        L.Store((1f / 12) * q - (1f / 6) * d, y + ys);
+        L.Store((1f / 6) * (p - s) + x5, y + 2 * ys);
     }
 }
 
@@ -443,158 +399,135 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
     public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L>
     {
         // Bᵀ down each column b (t[a][b]), then the same along each row a: V[8a + b].
-        L* t = stackalloc L[64];
-        L* x = stackalloc L[8];
-        for (int b = 0; b < 8; b++, d += px)
-        {
-            for (int a = 0; a < 8; a++) x[a] = L.Load(d + a * row);
-            Bt(x, t + b, 8);
-        }
-        for (int a = 0; a < 8; a++, v += 8 * step)
-        {
-            Bt(t + 8 * a, x, 1);
-            for (int b = 0; b < 8; b++) L.Store(x[b], v + b * step);
-        }
+        L* tile = stackalloc L[64];
+        float* t = (float*)tile;
+        int n = L.Count;
+        for (int b = 0; b < 8; b++) Bt<L>(d + b * px, row, t + b * n, 8 * n);
+        for (int a = 0; a < 8; a++) Bt<L>(t + 8 * a * n, n, v + 8 * a * step, step);
     }
 
     public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
     {
         // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        L* s = stackalloc L[32];
-        L* x = stackalloc L[8];
-        for (int b = 0; b < 8; b++, m += step)
+        L* tile = stackalloc L[32];
+        float* s = (float*)tile;
+        int n = L.Count;
+        for (int b = 0; b < 8; b++)
         {
-            for (int a = 0; a < 8; a++) x[a] = L.Load(m + 8 * a * step);
-            At(x, s + b, 8);
+            var (s0, s1, s2, s3) = At<L>(m + b * step, 8 * step);
+            L.Store(s0, s + b * n); L.Store(s1, s + (8 + b) * n); L.Store(s2, s + (16 + b) * n); L.Store(s3, s + (24 + b) * n);
         }
         for (int i = 0; i < 4; i++, y += row)
         {
-            At(s + 8 * i, x, 1);
-            for (int j = 0; j < 4; j++) L.Store(x[j] + bias, y + j * px);
+            var (y0, y1, y2, y3) = At<L>(s + 8 * i * n, n);
+            L.Store(y0 + bias, y); L.Store(y1 + bias, y + px); L.Store(y2 + bias, y + 2 * px); L.Store(y3 + bias, y + 3 * px);
         }
     }
 
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
     {
         // A along each row i (t[i][b]), then the same down each column b: dM[8a + b].
-        L* t = stackalloc L[32];
-        L* x = stackalloc L[8];
-        for (int i = 0; i < 4; i++, dy += row)
-        {
-            for (int j = 0; j < 4; j++) x[j] = L.Load(dy + j * px);
-            A(x, t + 8 * i);
-        }
-        for (int b = 0; b < 8; b++)
-        {
-            for (int i = 0; i < 4; i++) x[i] = t[8 * i + b];
-            A(x, x);
-            for (int a = 0; a < 8; a++) L.Store(x[a], dm + (8 * a + b) * step);
-        }
+        L* tile = stackalloc L[32];
+        float* t = (float*)tile;
+        int n = L.Count;
+        for (int i = 0; i < 4; i++) A<L>(dy + i * row, px, t + 8 * i * n, n);
+        for (int b = 0; b < 8; b++) A<L>(t + b * n, 8 * n, dm + b * step, 8 * step);
     }
 
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
         // G g down each column q (gg[a][q]), then the same along each row a: U[8a + b].
-        L* gg = stackalloc L[40];
-        L* x = stackalloc L[8];
-        for (int q = 0; q < 5; q++)
-        {
-            for (int p = 0; p < 5; p++) x[p] = L.Load(g + (5 * p + q) * gStep);
-            G(x, x);
-            for (int a = 0; a < 8; a++) gg[5 * a + q] = x[a];
-        }
-        for (int a = 0; a < 8; a++, u += 8 * step)
-        {
-            for (int q = 0; q < 5; q++) x[q] = gg[5 * a + q];
-            G(x, x);
-            for (int b = 0; b < 8; b++) L.Store(x[b], u + b * step);
-        }
+        L* tile = stackalloc L[40];
+        float* gg = (float*)tile;
+        int n = L.Count;
+        for (int q = 0; q < 5; q++) G<L>(g + q * gStep, 5 * gStep, gg + q * n, 5 * n);
+        for (int a = 0; a < 8; a++) G<L>(gg + 5 * a * n, n, u + 8 * a * step, step);
     }
 
     public static void FilterAdjoint<L>(float* du, long step, float* dg, long gStep) where L : unmanaged, ILanes<L>
     {
         // dU G along each row a (e[a][q]), then Gᵀ (·) down each column q.
-        L* e = stackalloc L[40];
-        L* x = stackalloc L[8];
-        for (int a = 0; a < 8; a++, du += 8 * step)
-        {
-            for (int b = 0; b < 8; b++) x[b] = L.Load(du + b * step);
-            Gt(x, e + 5 * a);
-        }
-        for (int q = 0; q < 5; q++)
-        {
-            for (int a = 0; a < 8; a++) x[a] = e[5 * a + q];
-            Gt(x, x);
-            for (int p = 0; p < 5; p++) L.Store(x[p], dg + (5 * p + q) * gStep);
-        }
+        L* tile = stackalloc L[40];
+        float* e = (float*)tile;
+        int n = L.Count;
+        for (int a = 0; a < 8; a++) Gt<L>(du + 8 * a * step, step, e + 5 * a * n, n);
+        for (int q = 0; q < 5; q++) Gt<L>(e + q * n, 5 * n, dg + q * gStep, 5 * gStep);
     }
 
-    /// <summary>Bᵀ x into y[0], y[stride], …, y[7·stride]: rows 1-6 in pairs that differ only in the sign of the odd taps.</summary>
+    /// <summary>
+    /// Bᵀ x for the eight lanes at x, x + xs, …, x + 7·xs into y, y + ys, …, y + 7·ys: rows 1-6 in pairs that differ only
+    /// in the sign of the odd taps.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Bt<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
+    private static void Bt<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (x0, x1, x2, x3, x4, x5, x6, x7) = (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-        y[0] = x6 - x0 + 5.25f * (x2 - x4);
-        y[7 * stride] = x7 - x1 + 5.25f * (x3 - x5);
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs);
+        L x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs), x6 = L.Load(x + 6 * xs), x7 = L.Load(x + 7 * xs);
+        L.Store(x6 - x0 + 5.25f * (x2 - x4), y);
+        L.Store(x7 - x1 + 5.25f * (x3 - x5), y + 7 * ys);
         var even = x2 + x6 - 4.25f * x4; var odd = x1 + x5 - 4.25f * x3;
-        y[stride] = even + odd; y[2 * stride] = even - odd;
+        L.Store(even + odd, y + ys); L.Store(even - odd, y + 2 * ys);
         even = 0.25f * x2 - 1.25f * x4 + x6; odd = 0.5f * x1 - 2.5f * x3 + 2f * x5;
-        y[3 * stride] = even + odd; y[4 * stride] = even - odd;
+        L.Store(even + odd, y + 3 * ys); L.Store(even - odd, y + 4 * ys);
         even = 4f * x2 - 5f * x4 + x6; odd = 2f * x1 - 2.5f * x3 + 0.5f * x5;
-        y[5 * stride] = even + odd; y[6 * stride] = even - odd;
+        L.Store(even + odd, y + 5 * ys); L.Store(even - odd, y + 6 * ys);
     }
 
-    /// <summary>Aᵀ x for x[0..8) into y[0], y[stride], y[2·stride], y[3·stride].</summary>
+    /// <summary>Aᵀ x for the eight lanes at x, x + xs, …, x + 7·xs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void At<L>(L* x, L* y, int stride) where L : unmanaged, ILanes<L>
+    private static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
     {
-        var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
-        y[0] = x[0] + s12 + s34 + s56;
-        y[stride] = d12 + 2f * d34 + 0.5f * d56;
-        y[2 * stride] = s12 + 4f * s34 + 0.25f * s56;
-        y[3 * stride] = d12 + 8f * d34 + 0.125f * d56 + x[7];
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs);
+        L x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs), x6 = L.Load(x + 6 * xs), x7 = L.Load(x + 7 * xs);
+        var s12 = x1 + x2; var d12 = x1 - x2; var s34 = x3 + x4; var d34 = x3 - x4; var s56 = x5 + x6; var d56 = x5 - x6;
+        return (x0 + s12 + s34 + s56, d12 + 2f * d34 + 0.5f * d56, s12 + 4f * s34 + 0.25f * s56, d12 + 8f * d34 + 0.125f * d56 + x7);
     }
 
-    /// <summary>A q for q = x[0..4) into y[0..8) (y may be x): (q0, Σ pⁱ qᵢ for p = 1, −1, 2, −2, ½, −½, q3).</summary>
+    /// <summary>A q for the four lanes q at x, x + xs, … into the eight at y, y + ys, …: (q0, Σ pⁱ qᵢ for p = 1, −1, 2, −2, ½, −½, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (q0, q1, q2, q3) = (x[0], x[1], x[2], x[3]);
+        L q0 = L.Load(x), q1 = L.Load(x + xs), q2 = L.Load(x + 2 * xs), q3 = L.Load(x + 3 * xs);
         var even1 = q0 + q2; var odd1 = q1 + q3;
         var even2 = q0 + 4f * q2; var odd2 = 2f * q1 + 8f * q3;
         var evenHalf = q0 + 0.25f * q2; var oddHalf = 0.5f * q1 + 0.125f * q3;
-        y[0] = q0; y[1] = even1 + odd1; y[2] = even1 - odd1; y[3] = even2 + odd2; y[4] = even2 - odd2;
-        y[5] = evenHalf + oddHalf; y[6] = evenHalf - oddHalf; y[7] = q3;
+        L.Store(q0, y); L.Store(even1 + odd1, y + ys); L.Store(even1 - odd1, y + 2 * ys); L.Store(even2 + odd2, y + 3 * ys);
+        L.Store(even2 - odd2, y + 4 * ys); L.Store(evenHalf + oddHalf, y + 5 * ys); L.Store(evenHalf - oddHalf, y + 6 * ys); L.Store(q3, y + 7 * ys);
     }
 
-    /// <summary>G g for g = x[0..5) into y[0..8) (y may be x).</summary>
+    /// <summary>G g for the five lanes g at x, x + xs, … into the eight at y, y + ys, ….</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void G<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var (g0, g1, g2, g3, g4) = (x[0], x[1], x[2], x[3], x[4]);
+        L g0 = L.Load(x), g1 = L.Load(x + xs), g2 = L.Load(x + 2 * xs), g3 = L.Load(x + 3 * xs), g4 = L.Load(x + 4 * xs);
         var even1 = g0 + g2 + g4; var odd1 = g1 + g3;
         var even2 = g0 + 4f * g2 + 16f * g4; var odd2 = 2f * g1 + 8f * g3;
         var evenHalf = 16f * g0 + 4f * g2 + g4; var oddHalf = 8f * g1 + 2f * g3;
-        y[0] = -g0;
-        y[1] = -(2f / 9) * (even1 + odd1);
-        y[2] = -(2f / 9) * (even1 - odd1);
-        y[3] = (1f / 90) * (even2 + odd2);
-        y[4] = (1f / 90) * (even2 - odd2);
-        y[5] = (2f / 45) * (evenHalf + oddHalf);
-        y[6] = (2f / 45) * (evenHalf - oddHalf);
-        y[7] = g4;
+        L.Store(-g0, y);
+        L.Store(-(2f / 9) * (even1 + odd1), y + ys);
+        L.Store(-(2f / 9) * (even1 - odd1), y + 2 * ys);
+        L.Store((1f / 90) * (even2 + odd2), y + 3 * ys);
+        L.Store((1f / 90) * (even2 - odd2), y + 4 * ys);
+        L.Store((2f / 45) * (evenHalf + oddHalf), y + 5 * ys);
+        L.Store((2f / 45) * (evenHalf - oddHalf), y + 6 * ys);
+        L.Store(g4, y + 7 * ys);
     }
 
-    /// <summary>Gᵀ x for x[0..8) into y[0..5) (y may be x): with sᵢ, dᵢ the sums and differences of the pairs (1, 2), (3, 4), (5, 6).</summary>
+    /// <summary>
+    /// Gᵀ x for the eight lanes at x, x + xs, … into the five at y, y + ys, …: with sᵢ, dᵢ the sums and differences of
+    /// the pairs (1, 2), (3, 4), (5, 6).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gt<L>(L* x, L* y) where L : unmanaged, ILanes<L>
+    private static void Gt<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
-        var s12 = x[1] + x[2]; var d12 = x[1] - x[2]; var s34 = x[3] + x[4]; var d34 = x[3] - x[4]; var s56 = x[5] + x[6]; var d56 = x[5] - x[6];
-        var x0 = x[0]; var x7 = x[7]; var s = (2f / 9) * s12; var d = (2f / 9) * d12;
-        y[0] = (1f / 90) * s34 + (32f / 45) * s56 - x0 - s;
-        y[1] = (1f / 45) * d34 + (16f / 45) * d56 - d;
-        y[2] = (2f / 45) * s34 + (8f / 45) * s56 - s;
-        y[3] = (4f / 45) * (d34 + d56) - d;
-        y[4] = (8f / 45) * s34 + (2f / 45) * s56 - s + x7;
+        L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs);
+        L x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs), x6 = L.Load(x + 6 * xs), x7 = L.Load(x + 7 * xs);
+        var s12 = x1 + x2; var d12 = x1 - x2; var s34 = x3 + x4; var d34 = x3 - x4; var s56 = x5 + x6; var d56 = x5 - x6;
+        var s = (2f / 9) * s12; var d = (2f / 9) * d12;
+        L.Store((1f / 90) * s34 + (32f / 45) * s56 - x0 - s, y);
+        L.Store((1f / 45) * d34 + (16f / 45) * d56 - d, y + ys);
+        L.Store((2f / 45) * s34 + (8f / 45) * s56 - s, y + 2 * ys);
+        L.Store((4f / 45) * (d34 + d56) - d, y + 3 * ys);
+        L.Store((8f / 45) * s34 + (2f / 45) * s56 - s + x7, y + 4 * ys);
     }
 }
