@@ -20,6 +20,7 @@ internal static unsafe class VectorOps
         Reference.ReluBackward(x[i..n], g[i..n], dx[i..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int ReluBackward<L>(float* x, float* g, float* dx, int n) where L : unmanaged, ILanes<L>
     {
         int i = 0;
@@ -36,6 +37,7 @@ internal static unsafe class VectorOps
         Reference.AddRelu(a[i..n], b[i..n], dst[i..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int AddRelu<L>(float* a, float* b, float* dst, int n) where L : unmanaged, ILanes<L>
     {
         int i = 0;
@@ -52,6 +54,7 @@ internal static unsafe class VectorOps
         Reference.LeakyRelu(x[i..n], slope, y[i..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int LeakyRelu<L>(float* x, float slope, float* y, int n) where L : unmanaged, ILanes<L>
     {
         int i = 0;
@@ -68,6 +71,7 @@ internal static unsafe class VectorOps
         Reference.LeakyReluBackward(x[i..n], g[i..n], slope, dx[i..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int LeakyReluBackward<L>(float* x, float* g, float slope, float* dx, int n) where L : unmanaged, ILanes<L>
     {
         int i = 0;
@@ -93,6 +97,7 @@ internal static unsafe class VectorOps
         Reference.AffineRelu(x[i..n], a, b, dst[i..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int Affine<L>(float* x, float a, float b, bool relu, float* dst, int n) where L : unmanaged, ILanes<L>
     {
         var va = L.Broadcast(a); var vb = L.Broadcast(b); var zero = L.Broadcast(0f);
@@ -111,6 +116,7 @@ internal static unsafe class VectorOps
         Reference.Combine(g[i..n], x[i..n], a, b, c, dst[i..n], gate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static int Combine<L>(float* g, float* x, float a, float b, float c, float* dst, ReluGate gate, int n) where L : unmanaged, ILanes<L>
     {
         var va = L.Broadcast(a); var vb = L.Broadcast(b); var vc = L.Broadcast(c);
@@ -133,6 +139,7 @@ internal static unsafe class VectorOps
         return s + Reference.CenteredSquares(x[i..], m);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static (int, float) CenteredSquares<L>(float* x, float m, int n) where L : unmanaged, ILanes<L>
     {
         var vm = L.Broadcast(m); var acc = L.Broadcast(0f);
@@ -152,6 +159,7 @@ internal static unsafe class VectorOps
         return (sg + tg, sgx + tgx);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first step: no tier-0 pass over a whole activation
     private static (int, float, float) CenteredDot<L>(float* g, float* x, float m, ReluGate gate, int n) where L : unmanaged, ILanes<L>
     {
         var vm = L.Broadcast(m); var a0 = L.Broadcast(0f); var a1 = a0;

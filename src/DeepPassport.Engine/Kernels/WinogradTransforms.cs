@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DeepPassport.Engine.Kernels;
@@ -194,6 +195,7 @@ internal static unsafe class WinogradTransforms
     /// dst[j·dstStride + i] = src[i·srcStride + j] for i &lt; rows, j &lt; cols: 16 x 16 blocks in registers (AVX-512),
     /// the edges by <see cref="TransposeBy8"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
     {
         int r16 = Transpose16.IsSupported ? rows / 16 * 16 : 0, c16 = r16 > 0 ? cols / 16 * 16 : 0;
@@ -204,6 +206,7 @@ internal static unsafe class WinogradTransforms
     }
 
     /// <summary>As <see cref="Transpose(float*, long, float*, long, int, int)"/> by 8 x 8 blocks, scalar edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeBy8(float* src, long srcStride, float* dst, long dstStride, int rows, int cols)
     {
         int r8 = Transpose8.IsSupported ? rows / 8 * 8 : 0, c8 = cols / 8 * 8;
