@@ -40,7 +40,7 @@ public class WinogradTests
     [InlineData(3, 17, 16, 8, 10, false, 3)]   // 17 channels (8 at a time and a scalar one), rows of 10 pixels (transposed as one matrix)
     [InlineData(2, 32, 32, 32, 32, true, 3)]   // ResNet-18's first stage: one image a chunk
     [InlineData(4, 64, 16, 4, 16, false, 3)]   // rows of 16 pixels (transposed row by row)
-    [InlineData(3, 40, 24, 4, 4, true, 3)]     // ResNet-18's last stage: 4 tiles an image
+    [InlineData(3, 40, 24, 4, 4, true, 3)]     // ResNet-18's last stage: one tile an image
     [InlineData(2, 17, 19, 8, 8, true, 3)]     // 17 x 19 filters: the filter transforms end in a scalar tail
     [InlineData(2, 16, 16, 2, 34, true, 3)]    // one row of 17 tiles
     [InlineData(3, 64, 48, 16, 16, true, 5)]   // AlexNet's conv2 (64 -> 192 at 16x16), fewer channels out
@@ -131,6 +131,7 @@ public class WinogradTests
     public void SchemeByGeometry()
     {
         Assert.Equal(WinogradKind.F4x3, new ConvGeometry(64, 8, 8, 64, 3, 3, 1, 1).Winograd);
+        Assert.Equal(WinogradKind.F4x3, new ConvGeometry(512, 4, 4, 512, 3, 3, 1, 1).Winograd);   // ResNet-18's last stage
         Assert.Equal(WinogradKind.F2x3, new ConvGeometry(64, 6, 10, 64, 3, 3, 1, 1).Winograd);
         Assert.Equal(WinogradKind.None, new ConvGeometry(16, 7, 8, 16, 3, 3, 1, 1).Winograd);
         Assert.Equal(WinogradKind.None, new ConvGeometry(3, 32, 32, 64, 3, 3, 1, 1).Winograd);
