@@ -188,10 +188,10 @@ internal readonly struct ConvChunks
         if (per >= fill) per -= per % fill;
         int workers = Parallelism.ChunkCount(n);
         per = Math.Min(per, Math.Max(1, (n + workers - 1) / workers));
-        // A whole number of chunks a worker where the sizes allow, the fewer if the count falls between: 64 images in chunks of 14 (ResNet-18's
-        // 256 -> 512 stride-2 layer) were five chunks, 36 images for one worker and 28 for the other. Four chunks of 16
-        // (2.4 MB of im2col each) ran that layer 1.10x faster, forward and backward (9 of 10 alternated rounds); six of 11,
-        // level (smaller products).
+        // A whole number of chunks a worker where the sizes allow, the fewer if the count falls between: 64 images in
+        // chunks of 14 (ResNet-18's 256 -> 512 stride-2 layer) were five chunks, 36 images for one worker and 28 for the
+        // other. Four chunks of 16 (2.4 MB of im2col each) ran that layer 1.10x faster, forward and backward (9 of 10
+        // alternated rounds); six of 11, level (smaller products).
         int count = (n + per - 1) / per;
         if (count > workers && count % workers != 0) per = (n + count / workers * workers - 1) / (count / workers * workers);
         _perChunk = per;
