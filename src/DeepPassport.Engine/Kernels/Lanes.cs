@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DeepPassport.Engine.Kernels;
 
@@ -27,6 +28,11 @@ internal unsafe interface ILanes<TSelf> where TSelf : unmanaged, ILanes<TSelf>
     static abstract TSelf IfPositive(TSelf x, TSelf then, TSelf otherwise);
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TSelf v);
+    /// <summary>The lanes at p whose <paramref name="mask"/> lane has its sign bit set, zero in the others; the memory of
+    /// those others is not touched (it may lie outside the buffer).</summary>
+    static abstract TSelf MaskLoad(float* p, TSelf mask);
+    /// <summary>Stores the lanes whose <paramref name="mask"/> lane has its sign bit set; the others' memory is not touched.</summary>
+    static abstract void MaskStore(TSelf v, float* p, TSelf mask);
 }
 
 /// <summary>The widest lanes this CPU accelerates, chosen once.</summary>
@@ -60,6 +66,8 @@ internal readonly unsafe struct Lanes16 : ILanes<Lanes16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 IfPositive(Lanes16 x, Lanes16 then, Lanes16 otherwise)
         => new(Vector512.ConditionalSelect(Vector512.GreaterThan(x._v, Vector512<float>.Zero), then._v, otherwise._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Lanes16 v) => Vector512.Sum(v._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes16 MaskLoad(float* p, Lanes16 mask) => new(Avx512F.MaskLoad(p, mask._v, Vector512<float>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MaskStore(Lanes16 v, float* p, Lanes16 mask) => Avx512F.MaskStore(p, mask._v, v._v);
 }
 
 internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
@@ -80,6 +88,8 @@ internal readonly unsafe struct Lanes8 : ILanes<Lanes8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 IfPositive(Lanes8 x, Lanes8 then, Lanes8 otherwise)
         => new(Vector256.ConditionalSelect(Vector256.GreaterThan(x._v, Vector256<float>.Zero), then._v, otherwise._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Lanes8 v) => Vector256.Sum(v._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes8 MaskLoad(float* p, Lanes8 mask) => new(Avx.MaskLoad(p, mask._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MaskStore(Lanes8 v, float* p, Lanes8 mask) => Avx.MaskStore(p, mask._v, v._v);
 }
 
 internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
@@ -99,4 +109,6 @@ internal readonly unsafe struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Max(Lanes1 a, Lanes1 b) => new(MathF.Max(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 IfPositive(Lanes1 x, Lanes1 then, Lanes1 otherwise) => x._v > 0 ? then : otherwise;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Lanes1 v) => v._v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 MaskLoad(float* p, Lanes1 mask) => new(float.IsNegative(mask._v) ? *p : 0f);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MaskStore(Lanes1 v, float* p, Lanes1 mask) { if (float.IsNegative(mask._v)) *p = v._v; }
 }

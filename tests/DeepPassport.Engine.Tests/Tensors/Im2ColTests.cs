@@ -8,6 +8,8 @@ public class Im2ColTests
 {
     [Theory]
     [InlineData(3, 8, 36, 3, 2, 1)]    // halving: rows of 18 phase pixels (two vectors of 8 and a scalar tail)
+    [InlineData(3, 8, 8, 3, 2, 1)]     // halving to 4x4 phase planes (ResNet-18's last): one vector of 16 a row
+    [InlineData(2, 16, 16, 3, 1, 1)]   // same-width, whole vectors
     [InlineData(2, 6, 4, 1, 2, 0)]     // 1x1 stride 2 (ResNet's shortcut): the strided gather, not the phase planes
     [InlineData(2, 10, 6, 5, 2, 2)]    // halving 5x5: shifts of two phase rows
     [InlineData(2, 4, 2, 5, 2, 2)]     // halving 5x5 on a 2-wide image: the shifted rows fall wholly outside

@@ -281,7 +281,7 @@ internal static unsafe class Im2Col
         fixed (float* px = x, pc = col) Strided(px, pc, g, rowStride, offset, adjoint: false);
     }
 
-    /// <summary>col2im into <paramref name="dx"/>. <paramref name="col"/> is scratch: the shifted-plane paths zero its border entries.</summary>
+    /// <summary>col2im into <paramref name="dx"/> (overwritten).</summary>
     public static void Backward(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         if (g.IsSameWidth || g.IsHalving) { BackwardShifted(col, dx, g, rowStride, offset); return; }
@@ -341,88 +341,60 @@ internal static unsafe class Im2Col
     // is as wide as an input row, so row (c, ki, kj) of the column matrix is input plane c moved by dy = ki − padding
     // rows and s = kj − padding columns, zero where that reads outside. In a halving one (stride 2, same padding, even
     // sides) x[c, 2·oy + d, 2·ox + e] is phase plane (d mod 2, e mod 2) of channel c at (oy + ⌊d/2⌋, ox + ⌊e/2⌋): the
-    // image is split into its four phases once, and each row is again a shifted plane. One block copy per row of the
-    // column matrix replaces one short (or, strided, one gathered) copy per output row.
+    // image is split into its four phases once, and each row is again a shifted plane. One masked pass of vectors per row
+    // of the column matrix (ShiftedPlane) replaces one short (or, strided, one gathered) copy per output row.
 
     private static void ForwardShifted(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
-        int plane = g.OutPlane, srcH = g.IsHalving ? g.InH / 2 : g.InH;
+        CheckSizes(x.Length, col.Length, g, rowStride, offset);
+        int srcPlane = SourceHeight(g) * g.OutW;
         float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
         if (phases is not null) SplitPhases(x, phases, g.InC, g.InH, g.InW);
-        ReadOnlySpan<float> planes = phases is null ? x[..g.InSize] : phases.AsSpan(0, g.InSize);
-        int srcPlane = srcH * g.OutW;
-        for (int c = 0; c < g.InC; c++)
-            for (int ki = 0; ki < g.KH; ki++)
-                for (int kj = 0; kj < g.KW; kj++)
-                {
-                    var (source, dy, s) = Tap(g, c, ki, kj);
-                    CopyShifted(planes.Slice(source * srcPlane, srcPlane), srcH, g.OutW, g.OutH, dy, s,
-                        col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane));
-                }
+        var masks = ShiftedPlane.Masks.Get(SourceHeight(g), g.OutW, g.OutH, g.Padding);
+        fixed (float* px = x, pp = phases, pc = col)
+        {
+            float* planes = phases is null ? px : pp;
+            for (int row = 0; row < g.ColRows; row++)
+            {
+                var (source, dy, s) = Tap(g, row);
+                ShiftedPlane.Copy(planes + (long)source * srcPlane, pc + (long)row * rowStride + offset, masks, dy, s);
+            }
+        }
         if (phases is not null) ArrayPoolF.Return(phases);
     }
 
     /// <summary>col2im of <see cref="ForwardShifted"/>: each row added back into its (phase) plane, the phases merged at the end.</summary>
     private static void BackwardShifted(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
-        int plane = g.OutPlane, srcH = g.IsHalving ? g.InH / 2 : g.InH;
+        CheckSizes(dx.Length, col.Length, g, rowStride, offset);
+        int srcPlane = SourceHeight(g) * g.OutW;
         float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
         Span<float> planes = phases is null ? dx[..g.InSize] : phases.AsSpan(0, g.InSize);
         planes.Clear();
-        int srcPlane = srcH * g.OutW;
-        for (int c = 0; c < g.InC; c++)
-            for (int ki = 0; ki < g.KH; ki++)
-                for (int kj = 0; kj < g.KW; kj++)
-                {
-                    var (source, dy, s) = Tap(g, c, ki, kj);
-                    AddShifted(col.Slice(((c * g.KH + ki) * g.KW + kj) * rowStride + offset, plane), srcH, g.OutW, g.OutH, dy, s,
-                        planes.Slice(source * srcPlane, srcPlane));
-                }
+        var masks = ShiftedPlane.Masks.Get(SourceHeight(g), g.OutW, g.OutH, g.Padding);
+        fixed (float* pp = planes, pc = col)
+            for (int row = 0; row < g.ColRows; row++)
+            {
+                var (source, dy, s) = Tap(g, row);
+                ShiftedPlane.Add(pc + (long)row * rowStride + offset, pp + (long)source * srcPlane, masks, dy, s);
+            }
         if (phases is null) return;
         MergePhases(phases, dx, g.InC, g.InH, g.InW);
         ArrayPoolF.Return(phases);
     }
 
+    /// <summary>The rows of the planes the column rows are moved from: the image's, or halving, its phases' (H/2).</summary>
+    private static int SourceHeight(ConvGeometry g) => g.IsHalving ? g.InH / 2 : g.InH;
+
     /// <summary>
-    /// The plane tap (ki, kj) of channel c reads and how far it is moved: the input plane c by (ki − p, kj − p), or, halving,
+    /// The plane column row (c, ki, kj) reads and how far it is moved: the input plane c by (ki − p, kj − p), or, halving,
     /// phase plane 4c + 2a + b by (⌊d/2⌋, ⌊e/2⌋) with d = ki − p = 2⌊d/2⌋ + a and e = kj − p = 2⌊e/2⌋ + b.
     /// </summary>
-    private static (int Plane, int Dy, int S) Tap(ConvGeometry g, int c, int ki, int kj)
+    private static (int Plane, int Dy, int S) Tap(ConvGeometry g, int row)
     {
-        int d = ki - g.Padding, e = kj - g.Padding;
+        int c = row / (g.KH * g.KW), d = row / g.KW % g.KH - g.Padding, e = row % g.KW - g.Padding;
         // d >> 1 is ⌊d/2⌋ and d & 1 is d mod 2 for negative d too (two's complement)
         return g.IsHalving ? (4 * c + 2 * (d & 1) + (e & 1), d >> 1, e >> 1) : (c, d, e);
-    }
-
-    /// <summary>
-    /// row[oy·w + ox] = plane[(oy + dy)·w + ox + s] for the <paramref name="outH"/> rows of the output, zero where that is
-    /// outside the h x w plane: one block copy, then the wrapped border columns cleared.
-    /// </summary>
-    private static void CopyShifted(ReadOnlySpan<float> plane, int h, int w, int outH, int dy, int s, Span<float> row)
-    {
-        int lo = Math.Max(0, -dy), hi = Math.Min(outH, h - dy);
-        if (hi <= lo || Math.Abs(s) >= w) { row.Clear(); return; }
-        row[..(lo * w)].Clear();
-        row[(hi * w)..].Clear();
-        var block = row.Slice(lo * w, (hi - lo) * w);
-        int first = Math.Max(0, -s), count = block.Length - Math.Abs(s);
-        plane.Slice((lo + dy) * w + s + first, count).CopyTo(block.Slice(first, count));
-        block[..first].Clear();
-        block[(first + count)..].Clear();
-        ClearBorderColumns(block, w, s);
-    }
-
-    /// <summary>The adjoint of <see cref="CopyShifted"/>: plane[(oy + dy)·w + ox + s] += row[oy·w + ox] inside the plane.
-    /// The row is scratch (dcol): its border columns are zeroed so that one contiguous add is exact.</summary>
-    private static void AddShifted(Span<float> row, int h, int w, int outH, int dy, int s, Span<float> plane)
-    {
-        int lo = Math.Max(0, -dy), hi = Math.Min(outH, h - dy);
-        if (hi <= lo || Math.Abs(s) >= w) return;
-        var block = row.Slice(lo * w, (hi - lo) * w);
-        int first = Math.Max(0, -s), count = block.Length - Math.Abs(s);
-        ClearBorderColumns(block, w, s);
-        var target = plane.Slice((lo + dy) * w + s + first, count);
-        TensorPrimitives.Add(target, block.Slice(first, count), target);
     }
 
     /// <summary>phases[c][2a + b][i][j] = x[c][2i + a][2j + b] for an image of even sides h x w.</summary>
@@ -492,14 +464,5 @@ internal static unsafe class Im2Col
             row[2 * j] = even[j];
             row[2 * j + 1] = odd[j];
         }
-    }
-
-    /// <summary>Zeroes, in every row of width <paramref name="w"/>, the columns whose input column ox + s is outside [0, w).</summary>
-    private static void ClearBorderColumns(Span<float> block, int w, int s)
-    {
-        if (s == 0) return;
-        for (int r = 0; r < block.Length; r += w)
-            if (s > 0) block.Slice(r + w - s, s).Clear();
-            else block.Slice(r, -s).Clear();
     }
 }
