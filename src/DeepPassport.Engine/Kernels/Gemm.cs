@@ -274,6 +274,9 @@ public static unsafe partial class Gemm
                 if (h < mr)
                     for (int p = 0; p < kc; p++) new Span<float>(dst + p * mr + h, mr - h).Clear();
             }
+            else if (h == 8 && mr == 8)
+                // A whole AVX-512 panel of op(A) = Aᵀ: each step's 8 values are 8 consecutive floats of a row of A.
+                for (int p = 0; p < kc; p++) Vector256.Load(a + (long)(p0 + p) * m + i0 + ii).Store(dst + p * 8);
             else
                 for (int p = 0; p < kc; p++)
                 {
