@@ -12,28 +12,26 @@ namespace DeepPassport.Engine.Kernels;
 /// </summary>
 internal static unsafe class ShiftedPlane
 {
-    /// <summary>out = the plane moved by (dy, s), as above; <paramref name="masks"/> from <see cref="Masks"/>.</summary>
-    public static void Copy(float* plane, float* output, Masks masks, int dy, int s, int lanes = 0)
+    /// <summary>out = the plane moved as <paramref name="move"/> says (<see cref="Masks.Of"/>), as above.</summary>
+    public static void Copy(float* plane, float* output, Move move, int lanes = 0)
     {
-        int n = masks.Length;
-        long shift = (long)dy * masks.W + s;
-        fixed (float* pm = masks.For(dy, s))
-        {
-            int p = Lanes.Or(lanes) switch { 16 => Copy<Lanes16>(plane + shift, output, pm, n), 8 => Copy<Lanes8>(plane + shift, output, pm, n), _ => 0 };
-            Copy<Lanes1>(plane + shift + p, output + p, pm + p, n - p);
-        }
+        float* source = plane + move.Shift, mask = move.Mask;
+        int n = move.Length, p = Lanes.Or(lanes) switch { 16 => Copy<Lanes16>(source, output, mask, n), 8 => Copy<Lanes8>(source, output, mask, n), _ => 0 };
+        Copy<Lanes1>(source + p, output + p, mask + p, n - p);
     }
 
     /// <summary>plane[p + dy·w + s] += row[p] where mask[p]: the adjoint of <see cref="Copy"/>.</summary>
-    public static void Add(float* row, float* plane, Masks masks, int dy, int s, int lanes = 0)
+    public static void Add(float* row, float* plane, Move move, int lanes = 0)
     {
-        int n = masks.Length;
-        long shift = (long)dy * masks.W + s;
-        fixed (float* pm = masks.For(dy, s))
-        {
-            int p = Lanes.Or(lanes) switch { 16 => Add<Lanes16>(row, plane + shift, pm, n), 8 => Add<Lanes8>(row, plane + shift, pm, n), _ => 0 };
-            Add<Lanes1>(row + p, plane + shift + p, pm + p, n - p);
-        }
+        float* target = plane + move.Shift, mask = move.Mask;
+        int n = move.Length, p = Lanes.Or(lanes) switch { 16 => Add<Lanes16>(row, target, mask, n), 8 => Add<Lanes8>(row, target, mask, n), _ => 0 };
+        Add<Lanes1>(row + p, target + p, mask + p, n - p);
+    }
+
+    /// <summary>One move (dy, s): its mask, dy·w + s, and the positions of the output plane.</summary>
+    public readonly record struct Move(nint MaskAddress, long Shift, int Length)
+    {
+        public float* Mask => (float*)MaskAddress;
     }
 
     // `source` is the plane already moved by dy·w + s: source[p] may lie outside it, but only where mask[p] is off.
@@ -61,7 +59,8 @@ internal static unsafe class ShiftedPlane
     /// <summary>
     /// For an h x w plane cut to outH rows, the mask of every move (dy, s) with |dy|, |s| ≤ reach: lane p on (all bits
     /// set, so its sign bit too) where row ⌊p/w⌋ + dy and column p mod w + s are inside the plane. Made once per shape
-    /// and kept (<see cref="Get"/>): a network has a handful.
+    /// and kept (<see cref="Get"/>): a network has a handful. The masks live on the pinned heap, so a <see cref="Move"/>
+    /// holds their address.
     /// </summary>
     public sealed class Masks
     {
@@ -80,7 +79,7 @@ internal static unsafe class ShiftedPlane
             Length = outH * w;
             _reach = reach;
             int side = 2 * reach + 1;
-            _masks = new float[side * side * Length];
+            _masks = GC.AllocateArray<float>(side * side * Length, pinned: true);
             float on = BitConverter.Int32BitsToSingle(-1);
             for (int dy = -reach; dy <= reach; dy++)
                 for (int s = -reach; s <= reach; s++)
@@ -92,7 +91,11 @@ internal static unsafe class ShiftedPlane
                 }
         }
 
-        public ReadOnlySpan<float> For(int dy, int s) => Slot(dy, s);
+        /// <summary>The move by (dy, s) of this shape's planes.</summary>
+        public Move Of(int dy, int s)
+        {
+            fixed (float* p = Slot(dy, s)) return new Move((nint)p, (long)dy * W + s, Length);   // pinned: the address stays
+        }
 
         private Span<float> Slot(int dy, int s)
         {

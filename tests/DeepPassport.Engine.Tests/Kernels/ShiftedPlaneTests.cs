@@ -30,8 +30,8 @@ public unsafe class ShiftedPlaneTests
                     var added = (float[])plane.Clone();
                     fixed (float* pp = plane, po = output, pr = row, pa = added)
                     {
-                        ShiftedPlane.Copy(pp, po, masks, dy, s, lanes);
-                        ShiftedPlane.Add(pr, pa, masks, dy, s, lanes);
+                        ShiftedPlane.Copy(pp, po, masks.Of(dy, s), lanes);
+                        ShiftedPlane.Add(pr, pa, masks.Of(dy, s), lanes);
                     }
                     var expectedAdded = (float[])plane.Clone();
                     for (int oy = 0; oy < outH; oy++)
@@ -50,6 +50,6 @@ public unsafe class ShiftedPlaneTests
     public void AMoveBeyondTheMasksIsRefused()
     {
         var masks = ShiftedPlane.Masks.Get(4, 4, 4, 1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => masks.For(2, 0).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => masks.Of(2, 0));
     }
 }

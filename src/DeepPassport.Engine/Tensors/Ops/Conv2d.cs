@@ -347,18 +347,19 @@ internal static unsafe class Im2Col
     private static void ForwardShifted(ReadOnlySpan<float> x, Span<float> col, ConvGeometry g, int rowStride, int offset)
     {
         CheckSizes(x.Length, col.Length, g, rowStride, offset);
-        int srcPlane = SourceHeight(g) * g.OutW;
         float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
         if (phases is not null) SplitPhases(x, phases, g.InC, g.InH, g.InW);
-        var masks = ShiftedPlane.Masks.Get(SourceHeight(g), g.OutW, g.OutH, g.Padding);
+        Span<Tap> taps = stackalloc Tap[g.KH * g.KW];
+        Taps(g, taps);
         fixed (float* px = x, pp = phases, pc = col)
         {
-            float* planes = phases is null ? px : pp;
-            for (int row = 0; row < g.ColRows; row++)
-            {
-                var (source, dy, s) = Tap(g, row);
-                ShiftedPlane.Copy(planes + (long)source * srcPlane, pc + (long)row * rowStride + offset, masks, dy, s);
-            }
+            float* planes = phases is null ? px : pp, row = pc + offset;
+            for (int c = 0; c < g.InC; c++)
+                foreach (var tap in taps)
+                {
+                    ShiftedPlane.Copy(planes + c * tap.ChannelStride + tap.Plane, row, tap.Move);
+                    row += rowStride;
+                }
         }
         if (phases is not null) ArrayPoolF.Return(phases);
     }
@@ -367,17 +368,21 @@ internal static unsafe class Im2Col
     private static void BackwardShifted(Span<float> col, Span<float> dx, ConvGeometry g, int rowStride, int offset)
     {
         CheckSizes(dx.Length, col.Length, g, rowStride, offset);
-        int srcPlane = SourceHeight(g) * g.OutW;
         float[]? phases = g.IsHalving ? ArrayPoolF.Rent(g.InSize) : null;
         Span<float> planes = phases is null ? dx[..g.InSize] : phases.AsSpan(0, g.InSize);
         planes.Clear();
-        var masks = ShiftedPlane.Masks.Get(SourceHeight(g), g.OutW, g.OutH, g.Padding);
+        Span<Tap> taps = stackalloc Tap[g.KH * g.KW];
+        Taps(g, taps);
         fixed (float* pp = planes, pc = col)
-            for (int row = 0; row < g.ColRows; row++)
-            {
-                var (source, dy, s) = Tap(g, row);
-                ShiftedPlane.Add(pc + (long)row * rowStride + offset, pp + (long)source * srcPlane, masks, dy, s);
-            }
+        {
+            float* row = pc + offset;
+            for (int c = 0; c < g.InC; c++)
+                foreach (var tap in taps)
+                {
+                    ShiftedPlane.Add(row, pp + c * tap.ChannelStride + tap.Plane, tap.Move);
+                    row += rowStride;
+                }
+        }
         if (phases is null) return;
         MergePhases(phases, dx, g.InC, g.InH, g.InW);
         ArrayPoolF.Return(phases);
@@ -387,14 +392,27 @@ internal static unsafe class Im2Col
     private static int SourceHeight(ConvGeometry g) => g.IsHalving ? g.InH / 2 : g.InH;
 
     /// <summary>
-    /// The plane column row (c, ki, kj) reads and how far it is moved: the input plane c by (ki − p, kj − p), or, halving,
-    /// phase plane 4c + 2a + b by (⌊d/2⌋, ⌊e/2⌋) with d = ki − p = 2⌊d/2⌋ + a and e = kj − p = 2⌊e/2⌋ + b.
+    /// Where column row (c, ki, kj) reads: channel c's plane at c·ChannelStride + Plane (floats), moved by Move. Same
+    /// width: the input plane c by (ki − p, kj − p). Halving: phase plane 4c + 2a + b by (⌊d/2⌋, ⌊e/2⌋) with
+    /// d = ki − p = 2⌊d/2⌋ + a and e = kj − p = 2⌊e/2⌋ + b.
     /// </summary>
-    private static (int Plane, int Dy, int S) Tap(ConvGeometry g, int row)
+    private readonly record struct Tap(long ChannelStride, long Plane, ShiftedPlane.Move Move);
+
+    /// <summary>The k² taps of one channel, the same for every channel.</summary>
+    private static void Taps(ConvGeometry g, Span<Tap> taps)
     {
-        int c = row / (g.KH * g.KW), d = row / g.KW % g.KH - g.Padding, e = row % g.KW - g.Padding;
-        // d >> 1 is ⌊d/2⌋ and d & 1 is d mod 2 for negative d too (two's complement)
-        return g.IsHalving ? (4 * c + 2 * (d & 1) + (e & 1), d >> 1, e >> 1) : (c, d, e);
+        int srcH = SourceHeight(g);
+        long srcPlane = (long)srcH * g.OutW, channelStride = (g.IsHalving ? 4 : 1) * srcPlane;
+        var masks = ShiftedPlane.Masks.Get(srcH, g.OutW, g.OutH, g.Padding);
+        for (int ki = 0, t = 0; ki < g.KH; ki++)
+            for (int kj = 0; kj < g.KW; kj++, t++)
+            {
+                int d = ki - g.Padding, e = kj - g.Padding;
+                // d >> 1 is ⌊d/2⌋ and d & 1 is d mod 2 for negative d too (two's complement)
+                taps[t] = g.IsHalving
+                    ? new Tap(channelStride, (2 * (d & 1) + (e & 1)) * srcPlane, masks.Of(d >> 1, e >> 1))
+                    : new Tap(channelStride, 0, masks.Of(d, e));
+            }
     }
 
     /// <summary>phases[c][2a + b][i][j] = x[c][2i + a][2j + b] for an image of even sides h x w.</summary>
