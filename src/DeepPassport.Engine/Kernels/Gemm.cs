@@ -57,21 +57,36 @@ public static unsafe partial class Gemm
             Run(a.Isa, false, null, pap, transB, pb, pc, m, n, k, accumulate, parallel);
     }
 
-    /// <summary>C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long.</summary>
-    private static void Columns(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* c,
+    /// <summary>C = op(A) B, or C += op(A) B, with B packed beforehand (k x n): for a right factor used many times.</summary>
+    public static void Multiply(bool transA, int m, ReadOnlySpan<float> a, PackedB b, Span<float> c, bool accumulate)
+    {
+        int n = b.N, k = b.K;
+        if (a.Length < (long)m * k || c.Length < (long)m * n)
+            throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) c[..(m * n)].Clear(); return; }
+        fixed (float* pa = a, pbp = b.Data, pc = c)
+            Columns(b.Isa, transA, pa, null, false, null, pbp + b.Start, pc, m, n, k, n, accumulate, parallel: false);
+    }
+
+    /// <summary>
+    /// C[:, 0:n] (+)= op(A) op(B)[:, 0:n], where B's rows (not transposed) and C's rows are ld long. B is packed here K block
+    /// by K block, or comes packed whole (<paramref name="bPacked"/>, as <see cref="PackedB"/> lays it out).
+    /// </summary>
+    private static void Columns(Isa isa, bool transA, float* a, float* aPacked, bool transB, float* b, float* bPacked, float* c,
         int m, int n, int k, int ld, bool accumulate, bool parallel)
     {
         var (mr, nr) = TileOf(isa);
         int nPanels = (n + nr - 1) / nr, mPad = (m + mr - 1) / mr * mr;
-        float[] bPack = ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC) + 16);
+        float[]? bPack = bPacked is null ? ArrayPoolF.Rent(nPanels * nr * Math.Min(k, KC) + 16) : null;
         try
         {
             fixed (float* pbp0 = bPack)
                 for (int p0 = 0; p0 < k; p0 += KC)
                 {
                     int kc = Math.Min(KC, k - p0);
-                    float* pbp = Align64(pbp0);
-                    PackB(transB, b, n, k, ld, p0, kc, nr, pbp);
+                    float* pbp = bPacked is null ? Align64(pbp0) : bPacked + (long)nPanels * nr * p0;
+                    if (bPacked is null) PackB(transB, b, n, k, ld, p0, kc, nr, pbp);
                     int mBlocks = (m + MC - 1) / MC;
                     var job = new Job(isa, transA, a, aPacked is null ? null : aPacked + (long)mPad * p0, pbp, c, m, n, k, ld, p0, kc, mr, nr, store: !accumulate && p0 == 0);
                     if (parallel && mBlocks > 1 && Parallelism.Degree > 1)
@@ -80,7 +95,14 @@ public static unsafe partial class Gemm
                         for (int ib = 0; ib < mBlocks; ib++) job.RunBlock(ib);
                 }
         }
-        finally { ArrayPoolF.Return(bPack); }
+        finally { if (bPack is not null) ArrayPoolF.Return(bPack); }
+    }
+
+    /// <summary>Packs all of op(B) (k x n) as <see cref="Columns"/> reads it: K block p0 at nPanels·nr·p0, panel j at j·nr·kc.</summary>
+    internal static void PackAllB(bool transB, float* b, int k, int n, int nr, float* dst)
+    {
+        int nPanels = (n + nr - 1) / nr;
+        for (int p0 = 0; p0 < k; p0 += KC) PackB(transB, b, n, k, n, p0, Math.Min(KC, k - p0), nr, dst + (long)nPanels * nr * p0);
     }
 
     /// <summary>

@@ -35,14 +35,14 @@ public static unsafe partial class Gemm
                         {
                             int j0 = p0 * nr, j1 = Math.Min(n, p1 * nr);
                             float* bt = (float*)pb + (transB ? (long)j0 * k : j0);
-                            Columns(isa, transA, null, (float*)pap, transB, bt, (float*)pc + j0, m, j1 - j0, k, n, accumulate, false);
+                            Columns(isa, transA, null, (float*)pap, transB, bt, null, (float*)pc + j0, m, j1 - j0, k, n, accumulate, false);
                         }
                     });
                 }
             }
             finally { if (shared is not null) ArrayPoolF.Return(shared); }
         }
-        else Columns(isa, transA, a, aPacked, transB, b, c, m, n, k, n, accumulate, parallel);
+        else Columns(isa, transA, a, aPacked, transB, b, null, c, m, n, k, n, accumulate, parallel);
     }
 
     /// <summary>

@@ -38,6 +38,30 @@ public class GemmTests
                     }
     }
 
+    /// <summary>A right factor packed once gives the same products, stored or added, over several K blocks and partial panels.</summary>
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void PackedRightFactorMatchesReference(Gemm.Isa isa)
+    {
+        var rng = new Rng(5);
+        int[][] sizes = [[1, 1, 1], [7, 5, 3], [17, 33, 9], [97, 65, 300], [200, 31, 70], [37, 300, 600], [101, 517, 260]];
+        foreach (var s in sizes)
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    foreach (bool acc in new[] { false, true })
+                    {
+                        int m = s[0], n = s[1], k = s[2];
+                        var a = Tensor.Randn(rng, m * k).Data; var b = Tensor.Randn(rng, k * n).Data;
+                        var expected = Tensor.Randn(rng, m * n).Data; var actual = (float[])expected.Clone();
+                        GemmReference.Multiply(ta, tb, m, n, k, a, b, expected, acc);
+                        using var packed = new PackedB(isa, tb, k, n, b);
+                        Gemm.Multiply(ta, m, a, packed, actual, acc);
+                        for (int i = 0; i < expected.Length; i++)
+                            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(expected[i])) * Math.Sqrt(k),
+                                $"{isa} m={m} n={n} k={k} tA={ta} tB={tb} acc={acc}: [{i}] {expected[i]} vs {actual[i]}");
+                    }
+    }
+
     [Theory]
     [MemberData(nameof(Isas))]
     public void MatchesReference(Gemm.Isa isa)

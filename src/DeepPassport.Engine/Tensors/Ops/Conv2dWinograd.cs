@@ -131,6 +131,11 @@ public static partial class F
             return;
         }
         var plan = new WinogradChunks(n, tiles);
+        // Every chunk multiplies by the same U[ξ]: packed once here, not once a chunk (alternated in one process:
+        // ResNet-18's 128-channel 16x16 layer 1.07x, 64-channel 32x32 1.02x, the training steps 1.02x and 1.04x).
+        var packed = new PackedB[positions];
+        Parallelism.For(0, positions, xi => packed[xi] = new PackedB(false, inC, outC, u.AsSpan(xi * uSize, uSize)));
+        ArrayPoolF.Return(u);
         Parallelism.For(0, plan.Count, c =>
         {
             var (first, count) = plan.Range(c);
@@ -140,13 +145,13 @@ public static partial class F
             float[] scratch = ArrayPoolF.RentAligned(Math.Max(W.ScratchLength<T>(inC, h, w), W.ScratchLength<T>(outC, h, w)), out int s0);
             for (int i = 0; i < count; i++) W.Input<T>(input.AsSpan((first + i) * inSize, inSize), v.AsSpan(v0), inC, h, w, cols, i * tiles, scratch.AsSpan(s0));
             for (int xi = 0; xi < positions; xi++)
-                Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(v0 + xi * vStep, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(m0 + xi * mStep, outC * cols), false);
+                Gemm.Multiply(false, cols, v.AsSpan(v0 + xi * vStep, inC * cols), packed[xi], m.AsSpan(m0 + xi * mStep, outC * cols), false);
             for (int i = 0; i < count; i++) W.Output<T>(m.AsSpan(m0), output.AsSpan((first + i) * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch.AsSpan(s0));
             ArrayPoolF.Return(v);
             ArrayPoolF.Return(m);
             ArrayPoolF.Return(scratch);
         });
-        ArrayPoolF.Return(u);
+        foreach (var p in packed) p.Dispose();
     }
 }
 
