@@ -137,12 +137,12 @@ internal static unsafe class WinogradTransforms
         {
             float* tile = stackalloc float[k * lanes];
             fixed (float* pw = weight, pu = u)
-                for (int j = 0; j < runLength; j++)
+                for (int j = 0; j < runLength; j += j + lanes <= runLength ? lanes : 1)
                 {
                     float* g = pw + (flipped ? (long)r * inC + j : (long)j * inC + r) * k, dst = pu + (long)r * runLength + j;
                     if (j + lanes > runLength)
                     {
-                        // one filter: its taps read in place, backwards when flipped
+                        // one filter of the tail: its taps read in place, backwards when flipped
                         T.Filter<Lanes1>(flipped ? g + k - 1 : g, flipped ? -1 : 1, dst, size);
                         continue;
                     }
@@ -150,7 +150,6 @@ internal static unsafe class WinogradTransforms
                     Transpose(g, laneStride, flipped ? tile + (k - 1) * lanes : tile, flipped ? -lanes : lanes, lanes, k);
                     if (Wide) T.Filter<Lanes16>(tile, lanes, dst, size);
                     else T.Filter<Lanes8>(tile, lanes, dst, size);
-                    j += lanes - 1;
                 }
         });
     }
@@ -167,18 +166,17 @@ internal static unsafe class WinogradTransforms
         {
             float* tile = stackalloc float[k * lanes];
             fixed (float* pd = du, pw = dweight)
-                for (int o = 0; o < outC; o++)
+                for (int o = 0; o < outC; o += o + lanes <= outC ? lanes : 1)
                 {
                     float* src = pd + (long)c * outC + o, g = pw + ((long)o * inC + c) * k;
                     if (o + lanes > outC)
                     {
-                        T.FilterAdjoint<Lanes1>(src, size, g, 1);
+                        T.FilterAdjoint<Lanes1>(src, size, g, 1);   // one filter of the tail, its taps written in place
                         continue;
                     }
                     if (Wide) T.FilterAdjoint<Lanes16>(src, size, tile, lanes);
                     else T.FilterAdjoint<Lanes8>(src, size, tile, lanes);
                     Transpose(tile, lanes, g, (long)inC * k, k, lanes);
-                    o += lanes - 1;
                 }
         });
     }
