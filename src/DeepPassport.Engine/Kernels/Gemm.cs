@@ -57,16 +57,20 @@ public static unsafe partial class Gemm
             Run(a.Isa, false, null, pap, transB, pb, pc, m, n, k, accumulate, parallel);
     }
 
-    /// <summary>C = op(A) B, or C += op(A) B, with B packed beforehand (k x n): for a right factor used many times.</summary>
-    public static void Multiply(bool transA, int m, ReadOnlySpan<float> a, PackedB b, Span<float> c, bool accumulate)
+    /// <summary>
+    /// C = op(A) B, or C += op(A) B, with B packed beforehand (k x n): for a right factor used many times. B is factor
+    /// <paramref name="index"/> of the bank.
+    /// </summary>
+    public static void Multiply(bool transA, int m, ReadOnlySpan<float> a, PackedB b, Span<float> c, bool accumulate, int index = 0)
     {
         int n = b.N, k = b.K;
         if (a.Length < (long)m * k || c.Length < (long)m * n)
             throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k}.");
+        if ((uint)index >= (uint)b.Count) throw new ArgumentOutOfRangeException(nameof(index), $"factor {index} of a bank of {b.Count}");
         if (m == 0 || n == 0) return;
         if (k == 0) { if (!accumulate) c[..(m * n)].Clear(); return; }
         fixed (float* pa = a, pbp = b.Data, pc = c)
-            Columns(b.Isa, transA, pa, null, false, null, pbp + b.Start, pc, m, n, k, n, accumulate, parallel: false);
+            Columns(b.Isa, transA, pa, null, false, null, pbp + b.Start + index * b.Stride, pc, m, n, k, n, accumulate, parallel: false);
     }
 
     /// <summary>
@@ -96,6 +100,17 @@ public static unsafe partial class Gemm
                 }
         }
         finally { if (bPack is not null) ArrayPoolF.Return(bPack); }
+    }
+
+    /// <summary>
+    /// Where element (row, col) of a k-row factor packed whole lies (<see cref="PackAllB"/>): in the K block of its row
+    /// (p0, kc rows), in the panel of its column, at its row and column within them.
+    /// </summary>
+    internal static long PackedOffset(int k, int n, int nr, int row, int col)
+    {
+        int p0 = row / KC * KC, kc = Math.Min(KC, k - p0);
+        long nPanels = (n + nr - 1) / nr;
+        return nPanels * nr * p0 + (long)(col / nr) * nr * kc + (long)(row - p0) * nr + col % nr;
     }
 
     /// <summary>Packs all of op(B) (k x n) as <see cref="Columns"/> reads it: K block p0 at nPanels·nr·p0, panel j at j·nr·kc.</summary>

@@ -40,22 +40,40 @@ public sealed unsafe class PackedA : PackedFactor
 
 /// <summary>
 /// The right factor op(B) (k x n) in column panels, K block by K block, its panels starting on a 64-byte line: a Winograd
-/// product's U[ξ] against each chunk of tiles.
+/// product's U[ξ] against each chunk of tiles. A bank holds <see cref="Count"/> such factors of one shape, each
+/// <see cref="Stride"/> floats after the one before, and may be filled in place by whoever makes them (the Winograd filter
+/// transform writes every U[ξ] straight into its panels, <see cref="Offset"/>), so they are never stored unpacked first.
 /// </summary>
 public sealed unsafe class PackedB : PackedFactor
 {
     public PackedB(bool transB, int k, int n, ReadOnlySpan<float> b) : this(Gemm.Best, transB, k, n, b) { }
 
-    public PackedB(Gemm.Isa isa, bool transB, int k, int n, ReadOnlySpan<float> b) : base(isa)
+    public PackedB(Gemm.Isa isa, bool transB, int k, int n, ReadOnlySpan<float> b) : this(isa, k, n, 1)
     {
-        if (k < 0 || n < 0 || b.Length < (long)k * n) throw new ArgumentException($"PackedB: {b.Length} values do not hold a {k} x {n} matrix.");
-        K = k; N = n;
-        int nr = Gemm.TileOf(isa).nr;
-        Data = ArrayPoolF.RentAligned((n + nr - 1) / nr * nr * k, out int start);
+        if (b.Length < (long)k * n) throw new ArgumentException($"PackedB: {b.Length} values do not hold a {k} x {n} matrix.");
+        fixed (float* pb = b, pd = Data) Gemm.PackAllB(transB, pb, k, n, Nr, pd + Start);
+    }
+
+    /// <summary>A bank of <paramref name="count"/> k x n factors, its panels not yet written (padding columns included).</summary>
+    public PackedB(Gemm.Isa isa, int k, int n, int count) : base(isa)
+    {
+        if (k < 0 || n < 0 || count < 1) throw new ArgumentException($"PackedB: no bank of {count} matrices of {k} x {n}.");
+        K = k; N = n; Count = count;
+        Nr = Gemm.TileOf(isa).nr;
+        Stride = (long)(n + Nr - 1) / Nr * Nr * k;   // a multiple of nr floats: every factor of an aligned bank starts on a line
+        if (Stride * count > Array.MaxLength - 16) throw new ArgumentException($"PackedB: {count} matrices of {k} x {n} are too large.");
+        Data = ArrayPoolF.RentAligned((int)(Stride * count), out int start);
         Start = start;
-        fixed (float* pb = b, pd = Data) Gemm.PackAllB(transB, pb, k, n, nr, pd + start);
     }
 
     public int K { get; }
     public int N { get; }
+    public int Count { get; }
+    /// <summary>Columns of one panel: the micro-kernel's nr.</summary>
+    internal int Nr { get; }
+    /// <summary>Floats from one factor of the bank to the next.</summary>
+    internal long Stride { get; }
+
+    /// <summary>Where element (row, col) of each factor lies, from the start of that factor (<see cref="Gemm.PackedOffset"/>).</summary>
+    internal long Offset(int row, int col) => Gemm.PackedOffset(K, N, Nr, row, col);
 }

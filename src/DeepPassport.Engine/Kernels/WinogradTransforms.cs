@@ -120,37 +120,51 @@ internal static unsafe class WinogradTransforms
 
     /// <summary>
     /// U[ξ][c][o] = (G g Gᵀ)[ξ] for the filters g = weight[o][c] of weight [O, C, r, r]; with <paramref name="flipped"/>
-    /// the filters of the input gradient instead, g'[o][c] = weight[o][c] rotated by 180°, stored U[ξ][o][c] (its product
-    /// takes O channels in and gives C out). The transform runs on 16 (or 8) filters at a time, whose r² taps are first
-    /// transposed into a small tile of lanes: filters o … o + 15 of input channel c, inC·r² apart in the weight, or,
-    /// flipped, the consecutive filters (o, c … c + 15), their taps in reverse order (the rotation). Workers take
-    /// channels c (flipped: o), and each writes its own run of every U[ξ]. Transposed through a tile in L1 rather than
+    /// the filters of the input gradient instead, g'[o][c] = weight[o][c] rotated by 180°, U[ξ][o][c] (its product takes
+    /// O channels in and gives C out). Each U[ξ] is written straight into its GEMM panels, factor ξ of the bank
+    /// <paramref name="u"/> (rows c, columns o; flipped, rows o, columns c), never stored unpacked: ResNet-18's 512 x 512
+    /// bank is 38 MB, and packing it again cost another pass over it.
+    /// The transform runs on 16 (or 8) filters at a time, whose r² taps are first transposed into a small tile of lanes:
+    /// filters o … o + 15 of input channel c, inC·r² apart in the weight, or, flipped, the consecutive filters (o, c …
+    /// c + 15), their taps in reverse order (the rotation); their 16 values of a U[ξ] are 16 consecutive floats of a panel
+    /// row. Workers take channels c (flipped: o), each a row of every U[ξ]. Transposed through a tile in L1 rather than
     /// a whole r² x O x C copy of the weight: ResNet-18's 512 x 512 bank 4.2-5.0 -> 2.7-2.8 ms, flipped 3.0-3.4 -> 2.4-2.5
     /// (F(4x4, 3x3), 2 threads); its adjoint 4.4-4.9 -> 3.3; with the fused adjoint the training step 1.02x (12 of 12).
     /// </summary>
-    public static void Filter<T>(float[] weight, float[] u, int outC, int inC, bool flipped) where T : IWinogradScheme
+    public static void Filter<T>(float[] weight, PackedB u, int outC, int inC, bool flipped) where T : IWinogradScheme
     {
-        int size = outC * inC, k = T.R * T.R, lanes = Wide ? 16 : 8;
-        int runs = flipped ? outC : inC, runLength = flipped ? inC : outC;
-        long laneStride = flipped ? k : (long)inC * k;   // from one lane's filter to the next, in floats
+        int k = T.R * T.R, runs = flipped ? outC : inC, runLength = flipped ? inC : outC;
+        if (u.Count != Positions<T>() || u.K != runs || u.N != runLength)
+            throw new ArgumentException($"Winograd filter bank of {u.Count} x {u.K} x {u.N} for {Positions<T>()} x {runs} x {runLength}.");
+        // A group of lanes must stay inside one panel (the scalar micro-kernel's panels are 4 wide: one filter at a time).
+        int lanes = Wide ? 16 : 8;
+        if (u.Nr % lanes != 0) lanes = 1;
+        long laneStride = flipped ? k : (long)inC * k, step = u.Stride;   // from one lane's filter to the next; from U[ξ] to U[ξ + 1]
+        int padColumns = (runLength + u.Nr - 1) / u.Nr * u.Nr - runLength;
         ForChannels(runs, r =>
         {
             float* tile = stackalloc float[k * lanes];
-            fixed (float* pw = weight, pu = u)
+            fixed (float* pw = weight, pu = u.Data)
+            {
+                float* bank = pu + u.Start;
                 for (int j = 0; j < runLength; j += j + lanes <= runLength ? lanes : 1)
                 {
-                    float* g = pw + (flipped ? (long)r * inC + j : (long)j * inC + r) * k, dst = pu + (long)r * runLength + j;
-                    if (j + lanes > runLength)
+                    float* g = pw + (flipped ? (long)r * inC + j : (long)j * inC + r) * k, dst = bank + u.Offset(r, j);
+                    if (j + lanes > runLength || lanes == 1)
                     {
                         // one filter of the tail: its taps read in place, backwards when flipped
-                        T.Filter<Lanes1>(flipped ? g + k - 1 : g, flipped ? -1 : 1, dst, size);
+                        T.Filter<Lanes1>(flipped ? g + k - 1 : g, flipped ? -1 : 1, dst, step);
                         continue;
                     }
                     // tile[t][lane] = tap t of the lane's filter (flipped: tap r² − 1 − t)
                     Transpose(g, laneStride, flipped ? tile + (k - 1) * lanes : tile, flipped ? -lanes : lanes, lanes, k);
-                    if (Wide) T.Filter<Lanes16>(tile, lanes, dst, size);
-                    else T.Filter<Lanes8>(tile, lanes, dst, size);
+                    if (Wide) T.Filter<Lanes16>(tile, lanes, dst, step);
+                    else T.Filter<Lanes8>(tile, lanes, dst, step);
                 }
+                // The last panel's columns past the last filter are zeros of the product.
+                if (padColumns > 0)
+                    for (int xi = 0; xi < u.Count; xi++) new Span<float>(bank + xi * step + u.Offset(r, runLength), padColumns).Clear();
+            }
         });
     }
 

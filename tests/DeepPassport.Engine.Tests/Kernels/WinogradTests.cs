@@ -169,4 +169,47 @@ public class WinogradTests
         Assert.Equal(WinogradKind.F4x3, g.Winograd);
         GradCheck.Check(t => F.Conv2dWinograd(t[0], t[1], t[2], g, WinogradKind.F4x3), [R(1, 2, 16, 8, 8), R(2, 16, 16, 3, 3), R(3, 16)]);
     }
+    /// <summary>
+    /// The filter transform writes every U[ξ] straight into GEMM panels: each value where the panel layout puts it
+    /// (K blocks of 256 rows, panels of nr columns, row by row), the columns past the last filter zero, for every ISA's
+    /// panel width, both directions, two K blocks (300 rows) and column tails. The reference is the scheme's one-filter
+    /// transform into a plain [ξ][row][col] array; the layout is written out here from its definition.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 300, 40)]   // rows c (two K blocks), columns o (a panel and a tail of 8)
+    [InlineData(true, 300, 40)]    // flipped: rows o, columns c
+    [InlineData(false, 17, 19)]
+    [InlineData(true, 64, 96)]
+    public unsafe void FilterBankIsPackedAsGemmReadsIt(bool flipped, int rows, int columns)
+    {
+        int outC = flipped ? rows : columns, inC = flipped ? columns : rows, positions = 36, k = 9;
+        float[] weight = R(5, outC, inC, 3, 3).Data;
+        var plain = new float[positions * rows * columns];
+        fixed (float* pw = weight, pp = plain)
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < columns; j++)
+                {
+                    // non-flipped: filter (o = j, c = r); flipped: filter (o = r, c = j) with its taps reversed
+                    float* g = pw + ((long)(flipped ? r : j) * inC + (flipped ? j : r)) * k;
+                    WinogradF4x3.Filter<Lanes1>(flipped ? g + k - 1 : g, flipped ? -1 : 1, pp + (long)r * columns + j, rows * columns);
+                }
+        Gemm.Isa[] isas = Gemm.Best == Gemm.Isa.Avx512 ? [Gemm.Isa.Scalar, Gemm.Isa.Avx2Fma, Gemm.Isa.Avx512]
+            : Gemm.Best == Gemm.Isa.Avx2Fma ? [Gemm.Isa.Scalar, Gemm.Isa.Avx2Fma] : [Gemm.Isa.Scalar];
+        foreach (var isa in isas)
+        {
+            using var bank = new PackedB(isa, rows, columns, positions);
+            Array.Fill(bank.Data, float.NaN);
+            WinogradTransforms.Filter<WinogradF4x3>(weight, bank, outC, inC, flipped);
+            int nr = isa switch { Gemm.Isa.Avx512 => 32, Gemm.Isa.Avx2Fma => 16, _ => 4 }, panels = (columns + nr - 1) / nr;
+            for (int xi = 0; xi < positions; xi++)
+                for (int r = 0; r < rows; r++)
+                    for (int j = 0; j < panels * nr; j++)
+                    {
+                        int p0 = r / 256 * 256, kc = Math.Min(256, rows - p0);
+                        long at = bank.Start + xi * bank.Stride + (long)panels * nr * p0 + (long)(j / nr) * nr * kc + (r - p0) * nr + j % nr;
+                        float expected = j < columns ? plain[((long)xi * rows + r) * columns + j] : 0f;
+                        Assert.True(expected == bank.Data[at], $"{isa} flipped={flipped} U[{xi}][{r}][{j}]: {bank.Data[at]} vs {expected}");
+                    }
+        }
+    }
 }

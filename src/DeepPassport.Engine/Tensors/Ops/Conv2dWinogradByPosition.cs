@@ -30,14 +30,14 @@ public static partial class F
     /// <see cref="WinogradProduct"/> for the whole batch at once: every image's tiles transformed (images in parallel),
     /// then M[ξ] = V[ξ] U[ξ] for each position ξ (positions in parallel), then every image's output.
     /// </summary>
-    private static void WinogradProductByPosition<T>(float[] input, int n, int inC, int outC, int h, int w, float[] u, float[] output, float[]? bias) where T : IWinogradScheme
+    private static void WinogradProductByPosition<T>(float[] input, int n, int inC, int outC, int h, int w, PackedB u, float[] output, float[]? bias) where T : IWinogradScheme
     {
         int tiles = W.Tiles<T>(h, w), cols = n * tiles, positions = W.Positions<T>(), inSize = inC * h * w, outSize = outC * h * w;
-        int vStep = W.PositionStride(inC, cols), mStep = W.PositionStride(outC, cols), uSize = inC * outC;
+        int vStep = W.PositionStride(inC, cols), mStep = W.PositionStride(outC, cols);
         float[] v = ArrayPoolF.RentAligned(positions * vStep, out int v0), m = ArrayPoolF.RentAligned(positions * mStep, out int m0);
         EachImage(n, W.ScratchLength<T>(inC, h, w), (i, scratch) => W.Input<T>(input.AsSpan(i * inSize, inSize), v.AsSpan(v0), inC, h, w, cols, i * tiles, scratch));
         Parallelism.For(0, positions, xi =>
-            Gemm.Multiply(false, false, cols, outC, inC, v.AsSpan(v0 + xi * vStep, inC * cols), u.AsSpan(xi * uSize, uSize), m.AsSpan(m0 + xi * mStep, outC * cols), false));
+            Gemm.Multiply(false, cols, v.AsSpan(v0 + xi * vStep, inC * cols), u, m.AsSpan(m0 + xi * mStep, outC * cols), false, xi));
         ArrayPoolF.Return(v);
         EachImage(n, W.ScratchLength<T>(outC, h, w), (i, scratch) => W.Output<T>(m.AsSpan(m0), output.AsSpan(i * outSize, outSize), outC, h, w, cols, i * tiles, bias, scratch));
         ArrayPoolF.Return(m);
