@@ -146,10 +146,12 @@ internal static unsafe class WinogradTransforms
             float* tile = stackalloc float[k * lanes];
             fixed (float* pw = weight, pu = u.Data)
             {
-                float* bank = pu + u.Start;
+                // Row r of U[ξ]: column j at row + (j / nr)·panel + j % nr (one K block's panels, panel apart).
+                float* row = pu + u.Start + u.Offset(r, 0);
+                long panel = u.Offset(r, u.Nr) - u.Offset(r, 0);
                 for (int j = 0; j < runLength; j += j + lanes <= runLength ? lanes : 1)
                 {
-                    float* g = pw + (flipped ? (long)r * inC + j : (long)j * inC + r) * k, dst = bank + u.Offset(r, j);
+                    float* g = pw + (flipped ? (long)r * inC + j : (long)j * inC + r) * k, dst = row + j / u.Nr * panel + j % u.Nr;
                     if (j + lanes > runLength || lanes == 1)
                     {
                         // one filter of the tail: its taps read in place, backwards when flipped
@@ -161,9 +163,10 @@ internal static unsafe class WinogradTransforms
                     if (Wide) T.Filter<Lanes16>(tile, lanes, dst, step);
                     else T.Filter<Lanes8>(tile, lanes, dst, step);
                 }
-                // The last panel's columns past the last filter are zeros of the product.
+                // The last panel's columns past the last filter, zeroed as PackB zeroes them (they reach only the output
+                // columns an edge tile drops).
                 if (padColumns > 0)
-                    for (int xi = 0; xi < u.Count; xi++) new Span<float>(bank + xi * step + u.Offset(r, runLength), padColumns).Clear();
+                    for (int xi = 0; xi < u.Count; xi++) new Span<float>(row + xi * step + runLength / u.Nr * panel + runLength % u.Nr, padColumns).Clear();
             }
         });
     }
