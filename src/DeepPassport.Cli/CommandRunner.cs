@@ -75,15 +75,19 @@ public static class CommandRunner
         }
         catch (Exception e) when (e is UsageException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
-            Console.Error.WriteLine($"deeppassport {name}: {e.Message}");
+            Console.Error.WriteLine(Message(name, e.Message));
             return 2;
         }
         catch (DeepPassport.Training.TrainingDivergedException e)
         {
-            Console.Error.WriteLine($"deeppassport {name}: {e.Message}");
+            Console.Error.WriteLine(Message(name, e.Message));
             return 1;
         }
     }
+
+    /// <summary>"deeppassport NAME: message", the command named once when the message already begins with it.</summary>
+    internal static string Message(string name, string message) =>
+        message.StartsWith(name + ":", StringComparison.Ordinal) ? $"deeppassport {message}" : $"deeppassport {name}: {message}";
 
     private static void PrintHelp()
     {

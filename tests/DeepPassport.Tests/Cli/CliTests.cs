@@ -31,6 +31,19 @@ public class CliTests
         Assert.Contains("--epochs", r.Error);
     }
 
+    /// <summary>An error names its command once: "deeppassport bench: option --rounds …", not "deeppassport bench: bench: …".</summary>
+    [Fact]
+    public void ErrorsNameTheCommandOnce()
+    {
+        var r = CliHarness.Run("bench", "--rounds", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("deeppassport bench: option --rounds", r.Error);
+        r = CliHarness.Run("license", "verify", "--owner", "x.vault", "--passport", "/no/such/passport.png");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("deeppassport license verify: ", r.Error);
+        Assert.DoesNotContain("license verify: license verify", r.Error);
+    }
+
     [Fact]
     public void MissingDataFolderIsNamed()
     {
