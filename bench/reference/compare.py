@@ -29,6 +29,7 @@ MODEL_FIGURES = [
     ("infer images/s", "infer_images_per_s", True),
     ("alloc bytes/step", "alloc_bytes_per_step", False),
     ("train peak working set MB", "train_peak_working_set_bytes", False),
+    ("infer peak working set MB", "infer_peak_working_set_bytes", False),
 ]
 GLOBAL_FIGURES = [
     ("gemm GFLOPS", "gemm_gflops", True),
@@ -54,7 +55,7 @@ def figures(result):
     flat = {("", key): result.get(key) for _, key, _ in GLOBAL_FIGURES}
     for m in result["models"]:
         for _, key, _ in MODEL_FIGURES:
-            flat[(m["model"], key)] = m[key]
+            flat[(m["model"], key)] = m.get(key)
     return flat
 
 
@@ -67,7 +68,7 @@ def median_of(runs, what):
 def fmt(value, key):
     if value is None:
         return "n/a"
-    if key in ("peak_working_set_bytes", "train_peak_working_set_bytes"):
+    if key.endswith("peak_working_set_bytes"):
         return f"{value / 1e6:.0f}"
     return f"{value:.0f}" if key == "alloc_bytes_per_step" else f"{value:.1f}"
 

@@ -70,6 +70,7 @@ public static class BenchCommand
                 alloc_bytes_per_step = m.AllocBytesPerStep,
                 train_step_ms_median = m.TrainStepMsMedian,
                 train_peak_working_set_bytes = m.TrainPeakWorkingSet,
+                infer_peak_working_set_bytes = m.InferPeakWorkingSet,
             }),
             gemm_gflops = gemm.Threads,
             gemm_gflops_1thread = gemm.OneThread,
@@ -84,14 +85,15 @@ public static class BenchCommand
     {
         string threads = Parallelism.Degree == 1 ? "1 thread" : $"{Parallelism.Degree} threads";
         Console.WriteLine($"deeppassport bench: {threads}, GEMM kernel {Gemm.Best}, median of {s.Rounds} rounds x {s.Steps} steps");
-        Console.WriteLine($"{"model",-10} {"train img/s",12} {"step ms",9} {"infer img/s",12} {"MB alloc/step",14} {"train peak MB",14}");
+        Console.WriteLine($"{"model",-10} {"train img/s",12} {"step ms",9} {"infer img/s",12} {"MB alloc/step",14} {"train peak MB",14} {"infer peak MB",14}");
+        static string Mb(long? bytes) => bytes is { } b ? (b / 1e6).ToString("F0") : "n/a";
         foreach (var m in speeds)
             Console.WriteLine($"{m.Model,-10} {m.TrainImagesPerSecond,12:F1} {m.TrainStepMsMedian,9:F1} {m.InferImagesPerSecond,12:F1} {m.AllocBytesPerStep / 1e6,14:F1} " +
-                $"{(m.TrainPeakWorkingSet is { } p ? (p / 1e6).ToString("F0") : "n/a"),14}");
+                $"{Mb(m.TrainPeakWorkingSet),14} {Mb(m.InferPeakWorkingSet),14}");
         Console.WriteLine($"GEMM {s.GemmSize}^3: {gemm.Threads:F1} GFLOPS ({threads}), {gemm.OneThread:F1} GFLOPS (1 thread)");
         Console.WriteLine($"FMA peak (registers only): {fma.Threads:F1} GFLOPS ({threads}), {fma.OneThread:F1} GFLOPS (1 thread); " +
             $"the GEMM reaches {gemm.Threads / fma.Threads:P0} and {gemm.OneThread / fma.OneThread:P0} of it");
-        Console.WriteLine($"peak working set: {peak / 1e6:F0} MB (whole run; train peak: training steps alone, the peak reset before each model)");
+        Console.WriteLine($"peak working set: {peak / 1e6:F0} MB (whole run; train and infer peak: each alone, the peak reset before it)");
         Console.WriteLine($"(train batch {s.TrainBatch}, infer batch {s.InferBatch})");
     }
 }

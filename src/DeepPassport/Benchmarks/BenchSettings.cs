@@ -14,5 +14,7 @@ public sealed record BenchSettings(int Rounds = 5, int Steps = 10, int TrainBatc
 
 /// <summary>The speed of one model: training and inference rate, and what a training step allocates.</summary>
 /// <param name="AllocBytesPerStep">Managed bytes allocated per training step by all threads (the kernels run on several).</param>
+/// <param name="TrainPeakWorkingSet">Peak resident memory while training, in bytes (null where it cannot be reset).</param>
+/// <param name="InferPeakWorkingSet">Peak resident memory while inferring, with the training step's pool let go first.</param>
 public sealed record ModelSpeed(string Model, double TrainImagesPerSecond, double InferImagesPerSecond, long AllocBytesPerStep, double TrainStepMsMedian,
-    long? TrainPeakWorkingSet);
+    long? TrainPeakWorkingSet, long? InferPeakWorkingSet);

@@ -25,12 +25,22 @@ public static class SpeedBench
         bool reset = ResetPeakWorkingSet();
         var (stepMs, allocPerStep) = Train(model, rng, s);
         long? trainPeak = reset ? PeakWorkingSet() : null;
+        // The peak of inference alone, as `eval` and `verify` run it: the training step's pooled arrays are let go
+        // first (kept, they sat under the inference batch's and made ResNet-18's the process's peak).
+        ReleasePool();
+        reset = ResetPeakWorkingSet();
         double inferMs = Infer(model, rng, s);
-        // The next model starts from a clean slate, as a program that trains one model does: the pool's arrays are
-        // sized for this one.
+        long? inferPeak = reset ? PeakWorkingSet() : null;
+        // The next model starts from a clean slate, as a program that trains one model does.
+        ReleasePool();
+        return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs, trainPeak, inferPeak);
+    }
+
+    /// <summary>Lets the pool's arrays go, sized for the work just done, and gives their memory back to the system.</summary>
+    private static void ReleasePool()
+    {
         TensorScope.TrimPool();
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);   // and give the memory back to the system
-        return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs, trainPeak);
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Median milliseconds of one training step, and managed bytes allocated per step over the timed repetitions.</summary>

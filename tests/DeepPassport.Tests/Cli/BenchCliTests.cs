@@ -17,7 +17,7 @@ public class BenchCliTests
         Assert.Equal(["models", "gemm_gflops", "gemm_gflops_1thread", "fma_peak_gflops", "fma_peak_gflops_1thread", "peak_working_set_bytes", "threads", "gemm_kernel"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         var model = Assert.Single(root.GetProperty("models").EnumerateArray());
-        Assert.Equal(["model", "train_images_per_s", "infer_images_per_s", "alloc_bytes_per_step", "train_step_ms_median", "train_peak_working_set_bytes"],
+        Assert.Equal(["model", "train_images_per_s", "infer_images_per_s", "alloc_bytes_per_step", "train_step_ms_median", "train_peak_working_set_bytes", "infer_peak_working_set_bytes"],
             model.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("alexnet", model.GetProperty("model").GetString());
         foreach (var key in new[] { "train_images_per_s", "infer_images_per_s", "train_step_ms_median" })
@@ -28,11 +28,14 @@ public class BenchCliTests
         Assert.True(root.GetProperty("fma_peak_gflops").GetDouble() > 0);
         Assert.True(root.GetProperty("fma_peak_gflops_1thread").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
-        // Training's own peak (reset before the model on Linux). Not compared with the whole run's: Linux records the
-        // peak lazily (VmHWM is the larger of a mark updated only at some events and the current set), so a later
-        // reading can come out a few pages lower than an earlier one (seen: 61 kB).
+        // Training's and inference's own peaks (reset before each on Linux). Not compared with the whole run's: Linux
+        // records the peak lazily (VmHWM is the larger of a mark updated only at some events and the current set), so a
+        // later reading can come out a few pages lower than an earlier one (seen: 61 kB).
         if (OperatingSystem.IsLinux())
+        {
             Assert.True(model.GetProperty("train_peak_working_set_bytes").GetInt64() > 0);
+            Assert.True(model.GetProperty("infer_peak_working_set_bytes").GetInt64() > 0);
+        }
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("gemm_kernel").GetString()));
     }
