@@ -105,8 +105,16 @@ public sealed class TensorScope : IDisposable
     /// <summary>Floats held by the pool for reuse (for reports and tests).</summary>
     public static long PooledFloats => ArrayStore.HeldFloats;
 
-    /// <summary>Lets the garbage collector have the pool's arrays (after training, say).</summary>
-    public static void TrimPool() => ArrayStore.Clear();
+    /// <summary>
+    /// Lets the garbage collector have the pool's arrays (after training, say); with <paramref name="returnToSystem"/>
+    /// also collects them at once and gives their memory back, for a switch between kinds of work whose arrays differ in
+    /// size (training batches, then evaluation batches): kept, the pool would hold both.
+    /// </summary>
+    public static void TrimPool(bool returnToSystem = false)
+    {
+        ArrayStore.Clear();
+        if (returnToSystem) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
 
     /// <summary>Free arrays by exact length, shared by all threads' scopes.</summary>
     private static class ArrayStore

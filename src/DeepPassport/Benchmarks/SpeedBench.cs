@@ -27,20 +27,13 @@ public static class SpeedBench
         long? trainPeak = reset ? PeakWorkingSet() : null;
         // The peak of inference alone, as `eval` and `verify` run it: the training step's pooled arrays are let go
         // first (kept, they sat under the inference batch's and made ResNet-18's the process's peak).
-        ReleasePool();
+        TensorScope.TrimPool(returnToSystem: true);
         reset = ResetPeakWorkingSet();
         double inferMs = Infer(model, rng, s);
         long? inferPeak = reset ? PeakWorkingSet() : null;
         // The next model starts from a clean slate, as a program that trains one model does.
-        ReleasePool();
+        TensorScope.TrimPool(returnToSystem: true);
         return new ModelSpeed(arch, s.TrainBatch / (stepMs / 1000), s.InferBatch / (inferMs / 1000), allocPerStep, stepMs, trainPeak, inferPeak);
-    }
-
-    /// <summary>Lets the pool's arrays go, sized for the work just done, and gives their memory back to the system.</summary>
-    private static void ReleasePool()
-    {
-        TensorScope.TrimPool();
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Median milliseconds of one training step, and managed bytes allocated per step over the timed repetitions.</summary>

@@ -69,6 +69,54 @@ public class ParallelismTests
         }
     }
 
+    /// <summary>
+    /// Each worker's indices are fixed, a contiguous run taken in order, however the threads are timed: the sums each
+    /// worker keeps (a weight gradient) are then added in the same order in every run, and a training run repeats.
+    /// </summary>
+    [Fact]
+    public void ForEachWorkerGivesEachWorkerAFixedRunInOrder()
+    {
+        foreach (int count in new[] { 2, 7, 8, 64 })
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                const int workers = 2;
+                var seen = new List<int>[workers];
+                for (int t = 0; t < workers; t++) seen[t] = [];
+                Parallelism.ForEachWorker(count, workers, (t, i) =>
+                {
+                    // the worker holding the first run sleeps: taken dynamically, the other would run ahead into its share
+                    if (t == 0 && repeat % 2 == 0) Thread.Sleep(1);
+                    seen[t].Add(i);
+                });
+                for (int t = 0; t < workers; t++)
+                    Assert.Equal(Enumerable.Range(count * t / workers, count * (t + 1) / workers - count * t / workers), seen[t]);
+            }
+    }
+
+    /// <summary>
+    /// A convolution's weight gradient, to the bit the same in every run (its sums' order is fixed), on the machine's
+    /// threads (not set here: other test classes run beside this one).
+    /// </summary>
+    [Fact]
+    public void ConvolutionWeightGradientRepeatsToTheBit()
+    {
+        // im2col in chunks of images (stride 2), and Winograd in chunks of images (32 images of 64 channels at 32x32)
+        foreach (var (n, c, side, stride) in new[] { (12, 16, 16, 2), (32, 64, 32, 1) })
+        {
+            float[]? first = null;
+            for (int run = 0; run < 3; run++)
+            {
+                var rng = new DeepPassport.Engine.Tensors.Rng(11);
+                var x = DeepPassport.Engine.Tensors.Tensor.Randn(rng, n, c, side, side);
+                var w = DeepPassport.Engine.Tensors.Tensor.Randn(rng, c, c, 3, 3);
+                w.RequiresGrad = true;
+                DeepPassport.Engine.Tensors.F.Conv2d(x, w, null, stride, 1).Sum().Backward();
+                first ??= w.Grad!.ToArray();
+                Assert.Equal(first, w.Grad!.ToArray());
+            }
+        }
+    }
+
     [Fact]
     public async Task TwoCallingThreadsAtOnceBothFinish()
     {

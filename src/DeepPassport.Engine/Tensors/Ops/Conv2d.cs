@@ -70,9 +70,9 @@ public static partial class F
     }
 
     /// <summary>
-    /// Each worker takes the next chunk as it comes free (<see cref="Parallelism.ForEachWorker"/>) and sums its dW into
-    /// its own buffer (the first is a fresh array that becomes the gradient, the others pooled), so dW buffers number
-    /// the workers, not the chunks.
+    /// Each worker takes its fixed run of chunks (<see cref="Parallelism.ForEachWorker"/>) and sums its dW into its own
+    /// buffer (the first is a fresh array that becomes the gradient, the others pooled), so dW buffers number the
+    /// workers, not the chunks, and are added in worker order: the same sums in every run.
     /// </summary>
     private static void Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, Tensor dy, ConvGeometry g)
     {

@@ -69,7 +69,7 @@ public static partial class F
         }
         var plan = new WinogradChunks(n, tiles);
         int workers = Parallelism.ChunkCount(plan.Count), uSize = positions * g.OutC * g.InC;
-        // Each worker's sum and scratch, made when it takes its first chunk (a worker may take none).
+        // Each worker's sum and scratch, made when it takes its first chunk; the sums are added in worker order.
         var du = new float[workers][];
         var scratch = new float[workers][];
         var s0 = new int[workers];
