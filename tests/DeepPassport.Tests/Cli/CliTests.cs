@@ -106,4 +106,23 @@ public class CliTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("model.safetensors", r.Error);
     }
+    /// <summary>
+    /// The same command twice writes the same model, to the bit, and the same losses: a researcher's run repeats (the
+    /// weight-gradient sums split between threads keep their order).
+    /// </summary>
+    [Fact]
+    public void TrainingRepeatsToTheBit()
+    {
+        var data = CliHarness.FakeCifar(64);
+        var runs = new[] { CliHarness.TempDir(), CliHarness.TempDir() };
+        foreach (var run in runs)
+        {
+            var r = CliHarness.Run("train", "--arch", "alexnet", "--norm", "bn", "--data", data, "--train-batches", "1",
+                "--epochs", "1", "--batch-size", "16", "--seed", "5", "--out", run);
+            Assert.True(r.ExitCode == 0, r.Error);
+        }
+        Assert.Equal(File.ReadAllBytes(Path.Combine(runs[0], "model.safetensors")), File.ReadAllBytes(Path.Combine(runs[1], "model.safetensors")));
+        static double Loss(string run) => JsonDocument.Parse(File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))[0]).RootElement.GetProperty("loss").GetDouble();
+        Assert.Equal(Loss(runs[0]), Loss(runs[1]));
+    }
 }
