@@ -55,7 +55,7 @@ public sealed unsafe class PackedB : PackedFactor
     }
 
     /// <summary>A bank of <paramref name="count"/> k x n factors, its panels not yet written (padding columns included).</summary>
-    public PackedB(Gemm.Isa isa, int k, int n, int count) : base(isa)
+    internal PackedB(Gemm.Isa isa, int k, int n, int count) : base(isa)
     {
         if (k < 0 || n < 0 || count < 1) throw new ArgumentException($"PackedB: no bank of {count} matrices of {k} x {n}.");
         K = k; N = n; Count = count;
