@@ -169,6 +169,7 @@ public class WinogradTests
         Assert.Equal(WinogradKind.F4x3, g.Winograd);
         GradCheck.Check(t => F.Conv2dWinograd(t[0], t[1], t[2], g, WinogradKind.F4x3), [R(1, 2, 16, 8, 8), R(2, 16, 16, 3, 3), R(3, 16)]);
     }
+
     /// <summary>
     /// The filter transform writes every U[ξ] straight into GEMM panels: each value where the panel layout puts it
     /// (K blocks of 256 rows, panels of nr columns, row by row), the columns past the last filter zero, for every ISA's
