@@ -173,7 +173,7 @@ public class WinogradTests
     /// <summary>
     /// The filter transform writes every U[ξ] straight into GEMM panels: each value where the panel layout puts it
     /// (K blocks of 256 rows, panels of nr columns, row by row), the columns past the last filter zero, for every ISA's
-    /// panel width, both directions, two K blocks (300 rows) and column tails. The reference is the scheme's one-filter
+    /// panel width, both directions, two K blocks (300 rows), column tails and banks large enough to be streamed. The reference is the scheme's one-filter
     /// transform into a plain [ξ][row][col] array; the layout is written out here from its definition.
     /// </summary>
     [Theory]
@@ -181,6 +181,8 @@ public class WinogradTests
     [InlineData(true, 300, 40)]    // flipped: rows o, columns c
     [InlineData(false, 17, 19)]
     [InlineData(true, 64, 96)]
+    [InlineData(false, 300, 128)]  // banks over 4 MB (AVX2 and AVX-512 panels): streamed past the caches
+    [InlineData(true, 128, 300)]
     public unsafe void FilterBankIsPackedAsGemmReadsIt(bool flipped, int rows, int columns)
     {
         int outC = flipped ? rows : columns, inC = flipped ? columns : rows, positions = 36, k = 9;
