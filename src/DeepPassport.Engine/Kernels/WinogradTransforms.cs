@@ -135,8 +135,8 @@ internal static unsafe class WinogradTransforms
     public static void Filter<T>(float[] weight, PackedB u, int outC, int inC, bool flipped) where T : IWinogradScheme
     {
         int k = T.R * T.R, runs = flipped ? outC : inC, runLength = flipped ? inC : outC, positions = Positions<T>();
-        if (u.Count != Positions<T>() || u.K != runs || u.N != runLength)
-            throw new ArgumentException($"Winograd filter bank of {u.Count} x {u.K} x {u.N} for {Positions<T>()} x {runs} x {runLength}.");
+        if (u.Count != positions || u.K != runs || u.N != runLength)
+            throw new ArgumentException($"Winograd filter bank of {u.Count} x {u.K} x {u.N} for {positions} x {runs} x {runLength}.");
         // A group of lanes must stay inside one panel (the scalar micro-kernel's panels are 4 wide: one filter at a time).
         int lanes = Wide ? 16 : 8;
         if (u.Nr % lanes != 0) lanes = 1;
