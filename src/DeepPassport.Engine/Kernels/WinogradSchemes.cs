@@ -260,6 +260,54 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 }
 
 /// <summary>
+/// What the two m = 4 schemes, F(4x4, 3x3) and F(4x4, 5x5), differ by in their output transform: α and the rows of Aᵀ
+/// (4 x α) and A. <see cref="Output4"/> holds the one body both run, specialised for each by the JIT (static members of
+/// a struct type argument are called directly and inlined).
+/// </summary>
+internal unsafe interface IOutput4
+{
+    static abstract int Alpha { get; }
+    /// <summary>Aᵀ x for the α lanes at x, x + xs, ….</summary>
+    static abstract (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>;
+    /// <summary>A q for the four lanes q at x, x + xs, … into the α at y, y + ys, ….</summary>
+    static abstract void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>;
+}
+
+[SkipLocalsInit]   // every stackalloc'd tile is written before it is read
+internal static unsafe class Output4
+{
+    /// <summary>y = Aᵀ m A + bias: Aᵀ down each column b (s[i][b]), then the same along each row i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Output<S, L>(float* m, long step, float* y, long row, long px, L bias) where S : IOutput4 where L : unmanaged, ILanes<L>
+    {
+        int a = S.Alpha, n = L.Count;
+        L* tile = stackalloc L[4 * 8];   // 4 x α, α at most 8
+        float* s = (float*)tile;
+        for (int b = 0; b < a; b++)
+        {
+            var (s0, s1, s2, s3) = S.At<L>(m + b * step, a * step);
+            L.Store(s0, s + b * n); L.Store(s1, s + (a + b) * n); L.Store(s2, s + (2 * a + b) * n); L.Store(s3, s + (3 * a + b) * n);
+        }
+        for (int i = 0; i < 4; i++, y += row)
+        {
+            var (y0, y1, y2, y3) = S.At<L>(s + a * i * n, n);
+            L.Store(y0 + bias, y); L.Store(y1 + bias, y + px); L.Store(y2 + bias, y + 2 * px); L.Store(y3 + bias, y + 3 * px);
+        }
+    }
+
+    /// <summary>dM = A dy Aᵀ: A along each row i (t[i][b]), then the same down each column b: dM[α·a + b].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputAdjoint<S, L>(float* dy, long row, long px, float* dm, long step) where S : IOutput4 where L : unmanaged, ILanes<L>
+    {
+        int a = S.Alpha, n = L.Count;
+        L* tile = stackalloc L[4 * 8];
+        float* t = (float*)tile;
+        for (int i = 0; i < 4; i++) S.A<L>(dy + i * row, px, t + a * i * n, n);
+        for (int b = 0; b < a; b++) S.A<L>(t + b * n, a * n, dm + b * step, a * step);
+    }
+}
+
+/// <summary>
 /// F(4x4, 3x3), α = 6, at the points 0, ±1, ±2, ∞: 36 products per 4x4 output tile where direct convolution needs 144
 /// (F(2x2, 3x3) needs 64 for the same outputs). Bᵀ is <see cref="WinogradF2x5"/>'s;
 /// <code>
@@ -272,40 +320,20 @@ internal readonly unsafe struct WinogradF2x5 : IWinogradScheme
 /// </code>
 /// </summary>
 [SkipLocalsInit]   // every stackalloc'd tile is written before it is read
-internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
+internal readonly unsafe struct WinogradF4x3 : IWinogradScheme, IOutput4
 {
     public static int M => 4;
     public static int R => 3;
 
     public static void Input<L>(float* d, long row, long px, float* v, long step) where L : unmanaged, ILanes<L> => WinogradF2x5.Input<L>(d, row, px, v, step);
 
+    public static int Alpha => 6;
+
     public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
-    {
-        // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        L* tile = stackalloc L[24];
-        float* s = (float*)tile;
-        int n = L.Count;
-        for (int b = 0; b < 6; b++)
-        {
-            var (s0, s1, s2, s3) = At<L>(m + b * step, 6 * step);
-            L.Store(s0, s + b * n); L.Store(s1, s + (6 + b) * n); L.Store(s2, s + (12 + b) * n); L.Store(s3, s + (18 + b) * n);
-        }
-        for (int i = 0; i < 4; i++, y += row)
-        {
-            var (y0, y1, y2, y3) = At<L>(s + 6 * i * n, n);
-            L.Store(y0 + bias, y); L.Store(y1 + bias, y + px); L.Store(y2 + bias, y + 2 * px); L.Store(y3 + bias, y + 3 * px);
-        }
-    }
+        => Output4.Output<WinogradF4x3, L>(m, step, y, row, px, bias);
 
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
-    {
-        // A along each row i (t[i][b]), then the same down each column b: dM[6a + b].
-        L* tile = stackalloc L[24];
-        float* t = (float*)tile;
-        int n = L.Count;
-        for (int i = 0; i < 4; i++) A<L>(dy + i * row, px, t + 6 * i * n, n);
-        for (int b = 0; b < 6; b++) A<L>(t + b * n, 6 * n, dm + b * step, 6 * step);
-    }
+        => Output4.OutputAdjoint<WinogradF4x3, L>(dy, row, px, dm, step);
 
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
@@ -329,7 +357,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>Aᵀ x for the six lanes at x, x + xs, …, x + 5·xs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
+    public static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
     {
         L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs), x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs);
         var s12 = x1 + x2; var d12 = x1 - x2; var s34 = x3 + x4; var d34 = x3 - x4;
@@ -338,7 +366,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 
     /// <summary>A q for the four lanes q at x, x + xs, … into the six at y, y + ys, …: (q0, Σ q, Σ (−1)ⁱ qᵢ, Σ 2ⁱ qᵢ, Σ (−2)ⁱ qᵢ, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
+    public static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
         L q0 = L.Load(x), q1 = L.Load(x + xs), q2 = L.Load(x + 2 * xs), q3 = L.Load(x + 3 * xs);
         var even = q0 + q2; var odd = q1 + q3;
@@ -391,7 +419,7 @@ internal readonly unsafe struct WinogradF4x3 : IWinogradScheme
 /// on 64-channel tiles its error is of the order of F(2x2, 5x5)'s (a few 1e-6 of the largest output).
 /// </summary>
 [SkipLocalsInit]   // every stackalloc'd tile is written before it is read
-internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
+internal readonly unsafe struct WinogradF4x5 : IWinogradScheme, IOutput4
 {
     public static int M => 4;
     public static int R => 5;
@@ -406,33 +434,13 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
         for (int a = 0; a < 8; a++) Bt<L>(t + 8 * a * n, n, v + 8 * a * step, step);
     }
 
+    public static int Alpha => 8;
+
     public static void Output<L>(float* m, long step, float* y, long row, long px, L bias) where L : unmanaged, ILanes<L>
-    {
-        // Aᵀ down each column b (s[i][b]), then the same along each row i.
-        L* tile = stackalloc L[32];
-        float* s = (float*)tile;
-        int n = L.Count;
-        for (int b = 0; b < 8; b++)
-        {
-            var (s0, s1, s2, s3) = At<L>(m + b * step, 8 * step);
-            L.Store(s0, s + b * n); L.Store(s1, s + (8 + b) * n); L.Store(s2, s + (16 + b) * n); L.Store(s3, s + (24 + b) * n);
-        }
-        for (int i = 0; i < 4; i++, y += row)
-        {
-            var (y0, y1, y2, y3) = At<L>(s + 8 * i * n, n);
-            L.Store(y0 + bias, y); L.Store(y1 + bias, y + px); L.Store(y2 + bias, y + 2 * px); L.Store(y3 + bias, y + 3 * px);
-        }
-    }
+        => Output4.Output<WinogradF4x5, L>(m, step, y, row, px, bias);
 
     public static void OutputAdjoint<L>(float* dy, long row, long px, float* dm, long step) where L : unmanaged, ILanes<L>
-    {
-        // A along each row i (t[i][b]), then the same down each column b: dM[8a + b].
-        L* tile = stackalloc L[32];
-        float* t = (float*)tile;
-        int n = L.Count;
-        for (int i = 0; i < 4; i++) A<L>(dy + i * row, px, t + 8 * i * n, n);
-        for (int b = 0; b < 8; b++) A<L>(t + b * n, 8 * n, dm + b * step, 8 * step);
-    }
+        => Output4.OutputAdjoint<WinogradF4x5, L>(dy, row, px, dm, step);
 
     public static void Filter<L>(float* g, long gStep, float* u, long step) where L : unmanaged, ILanes<L>
     {
@@ -475,7 +483,7 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
 
     /// <summary>Aᵀ x for the eight lanes at x, x + xs, …, x + 7·xs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
+    public static (L, L, L, L) At<L>(float* x, long xs) where L : unmanaged, ILanes<L>
     {
         L x0 = L.Load(x), x1 = L.Load(x + xs), x2 = L.Load(x + 2 * xs), x3 = L.Load(x + 3 * xs);
         L x4 = L.Load(x + 4 * xs), x5 = L.Load(x + 5 * xs), x6 = L.Load(x + 6 * xs), x7 = L.Load(x + 7 * xs);
@@ -485,7 +493,7 @@ internal readonly unsafe struct WinogradF4x5 : IWinogradScheme
 
     /// <summary>A q for the four lanes q at x, x + xs, … into the eight at y, y + ys, …: (q0, Σ pⁱ qᵢ for p = 1, −1, 2, −2, ½, −½, q3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
+    public static void A<L>(float* x, long xs, float* y, long ys) where L : unmanaged, ILanes<L>
     {
         L q0 = L.Load(x), q1 = L.Load(x + xs), q2 = L.Load(x + 2 * xs), q3 = L.Load(x + 3 * xs);
         var even1 = q0 + q2; var odd1 = q1 + q3;
